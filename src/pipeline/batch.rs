@@ -1,0 +1,41 @@
+//! A batch: the rows of one transaction and the acknowledgements it frees.
+
+use nexzo_ingest::{AckToken, Outcome};
+use nexzo_schemas::{AcceptedReading, QuarantineEntry};
+
+/// Rows to commit together, and what to acknowledge once they are.
+#[derive(Debug, Default)]
+pub struct Batch {
+    pub readings: Vec<AcceptedReading>,
+    pub quarantine: Vec<QuarantineEntry>,
+    /// Quarantine ids whose readings this batch re-submits.
+    pub replayed: Vec<i64>,
+    /// In arrival order; acknowledged in that order after commit.
+    pub acks: Vec<AckToken>,
+}
+
+impl Batch {
+    /// Adds every outcome of one message, and the message's acknowledgement.
+    /// A message is never split across batches, so its acknowledgement
+    /// follows all of its rows.
+    pub fn add_message(&mut self, outcomes: impl IntoIterator<Item = Outcome>, ack: AckToken) {
+        for outcome in outcomes {
+            match outcome {
+                Outcome::Accepted(reading) => self.readings.push(reading),
+                Outcome::Quarantined(entry) => self.quarantine.push(entry),
+            }
+        }
+        if ack != AckToken::None {
+            self.acks.push(ack);
+        }
+    }
+
+    pub fn rows(&self) -> usize {
+        self.readings.len() + self.quarantine.len()
+    }
+
+    /// True when there is nothing to write and nothing to acknowledge.
+    pub fn is_empty(&self) -> bool {
+        self.rows() == 0 && self.acks.is_empty() && self.replayed.is_empty()
+    }
+}

@@ -1,0 +1,143 @@
+//! Starting, running and draining the pipeline.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Context;
+use arc_swap::ArcSwap;
+use backon::{BackoffBuilder, ExponentialBuilder};
+use nexzo_ingest::mqtt::MqttSource;
+use nexzo_storage::migrate;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+use tokio_postgres::Client;
+use tokio_util::sync::CancellationToken;
+use tracing::{info, warn};
+
+use super::process::{BatchLimits, process_stage};
+use super::registry::{load_registry, refresh_registry};
+use super::write::{Database, write_stage};
+use crate::config::Config;
+
+/// Batches waiting for the writer: one being written and one ready, so that
+/// validation overlaps the commit while at most two batches wait in memory.
+const WRITE_QUEUE_BATCHES: usize = 2;
+
+/// Runs until `shutdown` fires, then drains: the source stops taking
+/// messages, in-flight batches are written and acknowledged, and the MQTT
+/// session disconnects cleanly.
+///
+/// # Errors
+///
+/// Start-up failures (migrations, an unusable MQTT URL). Once running, the
+/// pipeline retries every failure rather than exit.
+pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
+    let url = config.database.url.expose().to_owned();
+    let Some(mut client) = connect_until_ready(&url, &config, &shutdown).await else {
+        return Ok(());
+    };
+    if config.database.migrate_on_start {
+        let applied = migrate::run(&mut client)
+            .await
+            .context("applying migrations")?;
+        info!(applied = applied.len(), "database migrations checked");
+    }
+    let (version, registry) = load_registry(&mut client)
+        .await
+        .context("loading the meter registry")?;
+    drop(client);
+    let registry = Arc::new(ArcSwap::from_pointee(registry));
+
+    let (source, acker, acker_task) = MqttSource::new(config.mqtt.clone())
+        .map_err(anyhow::Error::msg)
+        .context("configuring MQTT")?;
+    let (envelope_tx, envelope_rx) = mpsc::channel(config.ingest.queue_capacity_messages);
+    let (batch_tx, batch_rx) = mpsc::channel(WRITE_QUEUE_BATCHES);
+
+    let refresher = tokio::spawn(refresh_registry(
+        url.clone(),
+        registry.clone(),
+        version,
+        Duration::from_millis(config.ingest.registry_refresh_ms),
+        shutdown.child_token(),
+    ));
+    let tasks = [
+        tokio::spawn(source.run(envelope_tx, shutdown.clone())),
+        tokio::spawn(process_stage(
+            envelope_rx,
+            batch_tx,
+            config.ingest_rules(),
+            registry,
+            limits(&config),
+        )),
+        tokio::spawn(write_stage(
+            batch_rx,
+            Database::new(url),
+            acker,
+            config.writer.clone(),
+        )),
+        acker_task,
+    ];
+    info!("pipeline running");
+
+    shutdown.cancelled().await;
+    info!("shutting down: draining in-flight batches");
+    drain(
+        tasks,
+        Duration::from_millis(config.runtime.shutdown_timeout_ms),
+    )
+    .await;
+    refresher.abort();
+    Ok(())
+}
+
+/// Waits for every stage to finish, up to `limit`.
+async fn drain(tasks: [JoinHandle<()>; 4], limit: Duration) {
+    let all = async {
+        for task in tasks {
+            let _ = task.await;
+        }
+    };
+    match tokio::time::timeout(limit, all).await {
+        Ok(()) => info!("shutdown complete: every committed message acknowledged"),
+        Err(_) => warn!(
+            limit_ms = limit.as_millis(),
+            "shutdown timed out; unacknowledged messages will be redelivered by the broker"
+        ),
+    }
+}
+
+/// Connects at start-up, waiting out a database that is not up yet; `None`
+/// when shut down while waiting.
+async fn connect_until_ready(
+    url: &str,
+    config: &Config,
+    shutdown: &CancellationToken,
+) -> Option<Client> {
+    let mut backoff = ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(config.writer.retry_min_ms))
+        .with_max_delay(Duration::from_millis(config.writer.retry_max_ms))
+        .with_jitter()
+        .without_max_times()
+        .build();
+    loop {
+        match nexzo_storage::connect(url).await {
+            Ok(client) => return Some(client),
+            Err(err) => {
+                let delay = backoff.next().unwrap_or(Duration::from_secs(10));
+                warn!(cause = %err, retry_in_ms = delay.as_millis(), "database not reachable at start-up");
+                tokio::select! {
+                    () = shutdown.cancelled() => return None,
+                    () = tokio::time::sleep(delay) => {}
+                }
+            }
+        }
+    }
+}
+
+fn limits(config: &Config) -> BatchLimits {
+    BatchLimits {
+        max_rows: config.writer.batch_max_rows,
+        linger: Duration::from_millis(config.writer.linger_ms),
+    }
+}

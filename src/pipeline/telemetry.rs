@@ -1,0 +1,101 @@
+//! Every situation the pipeline counts, each with its metric and its log
+//! line in one place. Per-record events log at `debug` at most.
+
+use std::time::Duration;
+
+use metrics::{counter, histogram};
+use nexzo_ingest::Outcome;
+use nexzo_schemas::{QuarantineEntry, Transport};
+use nexzo_storage::{ErrorKind, StorageError, WriteReport};
+use tracing::{debug, error, warn};
+
+/// A message arrived from a source.
+pub(super) fn received(transport: Transport, bytes: usize) {
+    counter!("nexzo_ingest_received_messages_total", "transport" => transport.as_str())
+        .increment(1);
+    counter!("nexzo_ingest_received_bytes_total", "transport" => transport.as_str())
+        .increment(bytes as u64);
+}
+
+/// The ingest rules decided on one record.
+pub(super) fn decided(outcome: &Outcome) {
+    match outcome {
+        Outcome::Accepted(_) => counter!("nexzo_ingest_accepted_readings_total").increment(1),
+        Outcome::Quarantined(entry) => rejected(entry),
+    }
+}
+
+fn rejected(entry: &QuarantineEntry) {
+    counter!("nexzo_ingest_rejected_records_total", "reason" => entry.code.as_str()).increment(1);
+    debug!(
+        reason = entry.code.as_str(),
+        topic = &*entry.origin.position.topic,
+        meter_id = entry.meter_id.as_deref(),
+        "record quarantined"
+    );
+}
+
+/// A batch committed.
+pub(super) fn committed(report: &WriteReport, elapsed: Duration) {
+    counter!("nexzo_writer_readings_inserted_total").increment(report.inserted);
+    counter!("nexzo_writer_readings_duplicate_total").increment(report.duplicates);
+    counter!("nexzo_writer_quarantined_total").increment(report.quarantined);
+    #[allow(clippy::cast_precision_loss)] // a batch's row count fits an f64 exactly
+    histogram!("nexzo_writer_batch_rows")
+        .record((report.inserted + report.duplicates + report.quarantined) as f64);
+    histogram!("nexzo_writer_commit_seconds").record(elapsed.as_secs_f64());
+    debug!(
+        inserted = report.inserted,
+        duplicates = report.duplicates,
+        quarantined = report.quarantined,
+        elapsed_ms = elapsed.as_millis(),
+        "batch committed"
+    );
+}
+
+/// Messages were acknowledged to their source.
+pub(super) fn acknowledged(count: usize) {
+    counter!("nexzo_ingest_acknowledged_messages_total").increment(count as u64);
+}
+
+/// A write failed and will be retried; nothing is lost.
+pub(super) fn write_failed(err: &StorageError, retry_in: Duration) {
+    let kind = match err.kind() {
+        ErrorKind::Transient => "transient",
+        ErrorKind::Operator => "operator",
+        ErrorKind::Rejected => "rejected",
+    };
+    counter!("nexzo_writer_retries_total", "kind" => kind).increment(1);
+    let retry_in_ms = retry_in.as_millis();
+    match err.kind() {
+        ErrorKind::Operator => {
+            error!(cause = %err, retry_in_ms, "write failed; an operator must act, retrying")
+        }
+        _ => warn!(cause = %err, retry_in_ms, "write failed; retrying"),
+    }
+}
+
+/// The database refused one reading's row; it goes to the quarantine.
+pub(super) fn row_refused(err: &StorageError) {
+    counter!("nexzo_writer_rows_refused_total").increment(1);
+    warn!(cause = %err, "database refused a reading; quarantining it");
+}
+
+/// The database refused quarantine entries themselves: they are lost.
+pub(super) fn quarantine_refused(err: &StorageError, count: usize) {
+    counter!("nexzo_writer_records_lost_total").increment(count as u64);
+    error!(cause = %err, count, "database refused quarantine entries; these records are lost");
+}
+
+/// The registry was reloaded.
+pub(super) fn registry_loaded(version: i64, meters: usize) {
+    #[allow(clippy::cast_precision_loss)] // meter counts fit an f64 exactly
+    metrics::gauge!("nexzo_registry_meters").set(meters as f64);
+    tracing::info!(version, meters, "meter registry loaded");
+}
+
+/// The registry could not be refreshed; the last snapshot stays in use.
+pub(super) fn registry_stale(err: &StorageError) {
+    counter!("nexzo_registry_refresh_failures_total").increment(1);
+    warn!(cause = %err, "meter registry refresh failed; using the last snapshot");
+}

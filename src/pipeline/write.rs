@@ -1,0 +1,162 @@
+//! The writer stage: commits batches, never gives up on one, and isolates
+//! rows the database refuses instead of failing their whole batch.
+
+use std::ops::Range;
+use std::time::{Duration, Instant};
+
+use backon::{BackoffBuilder, ExponentialBuilder};
+use nexzo_ingest::mqtt::MqttAcker;
+use nexzo_schemas::{AcceptedReading, QuarantineEntry, RejectCode};
+use nexzo_storage::readings::prepare_session;
+use nexzo_storage::{BatchWrite, ErrorKind, StorageError, WriteReport, write_batch};
+use tokio::sync::mpsc;
+use tokio_postgres::Client;
+
+use super::Batch;
+use super::telemetry;
+use crate::config::WriterConfig;
+
+/// A lazily (re)connected database session for writing.
+pub(crate) struct Database {
+    url: String,
+    client: Option<Client>,
+}
+
+impl Database {
+    pub(crate) fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            client: None,
+        }
+    }
+
+    /// The open session, reconnecting first if the last one was lost.
+    ///
+    /// # Errors
+    ///
+    /// The database cannot be reached or the session prepared.
+    pub(crate) async fn client(&mut self) -> Result<&mut Client, StorageError> {
+        if self.client.as_ref().is_none_or(Client::is_closed) {
+            self.client = None;
+            let client = nexzo_storage::connect(&self.url).await?;
+            prepare_session(&client).await?;
+            self.client = Some(client);
+        }
+        Ok(self.client.as_mut().expect("connected just above"))
+    }
+}
+
+/// Writes each batch durably, then acknowledges its messages.
+pub(super) async fn write_stage(
+    mut batches: mpsc::Receiver<Batch>,
+    mut db: Database,
+    acker: MqttAcker,
+    config: WriterConfig,
+) {
+    while let Some(batch) = batches.recv().await {
+        let started = Instant::now();
+        let report = write_durably(&mut db, &batch, &config).await;
+        telemetry::committed(&report, started.elapsed());
+        telemetry::acknowledged(batch.acks.len());
+        acker.acknowledge(batch.acks);
+    }
+}
+
+/// Commits `batch`, retrying failures with backoff until it succeeds.
+///
+/// When the database refuses the data itself (a constraint or value error),
+/// the readings are split in halves and written separately until the
+/// refused rows are isolated; those are quarantined as
+/// `rejected_by_database` and everything else is stored. Parts commit in
+/// separate transactions; that is safe because readings are idempotent and
+/// the batch's quarantine entries and replay marks travel with exactly one
+/// part.
+pub(crate) async fn write_durably(
+    db: &mut Database,
+    batch: &Batch,
+    config: &WriterConfig,
+) -> WriteReport {
+    let mut total = WriteReport::default();
+    let mut refused: Vec<QuarantineEntry> = Vec::new();
+    // Ranges of readings still to write; the flag marks the part that carries
+    // the batch's quarantine entries and replay marks.
+    let mut pending: Vec<(Range<usize>, bool)> = vec![(0..batch.readings.len(), true)];
+    let mut backoff = backoff(config);
+
+    while let Some((range, carries_rest)) = pending.pop() {
+        let part = BatchWrite {
+            readings: &batch.readings[range.clone()],
+            quarantine: if carries_rest { &batch.quarantine } else { &[] },
+            replayed: if carries_rest { &batch.replayed } else { &[] },
+        };
+        match write_once(db, part).await {
+            Ok(report) => {
+                add(&mut total, report);
+                backoff = self::backoff(config);
+            }
+            Err(err) if err.kind() == ErrorKind::Rejected && range.len() > 1 => {
+                let mid = range.start + range.len() / 2;
+                pending.push((mid..range.end, false));
+                pending.push((range.start..mid, carries_rest));
+            }
+            Err(err) if err.kind() == ErrorKind::Rejected && range.len() == 1 => {
+                telemetry::row_refused(&err);
+                refused.push(refused_entry(&batch.readings[range.start], &err));
+                if carries_rest {
+                    pending.push((range.end..range.end, true));
+                }
+            }
+            Err(err) if err.kind() == ErrorKind::Rejected => {
+                telemetry::quarantine_refused(&err, part.quarantine.len());
+            }
+            Err(err) => {
+                let delay = backoff
+                    .next()
+                    .unwrap_or(Duration::from_millis(config.retry_max_ms));
+                telemetry::write_failed(&err, delay);
+                tokio::time::sleep(delay).await;
+                pending.push((range, carries_rest));
+            }
+        }
+    }
+
+    if !refused.is_empty() {
+        let rest = Batch {
+            quarantine: refused,
+            ..Batch::default()
+        };
+        let report = Box::pin(write_durably(db, &rest, config)).await;
+        add(&mut total, report);
+    }
+    total
+}
+
+async fn write_once(db: &mut Database, part: BatchWrite<'_>) -> Result<WriteReport, StorageError> {
+    let client = db.client().await?;
+    write_batch(client, part).await
+}
+
+fn refused_entry(reading: &AcceptedReading, err: &StorageError) -> QuarantineEntry {
+    QuarantineEntry {
+        received_at: reading.received_at,
+        code: RejectCode::RejectedByDatabase,
+        message: err.cause(),
+        meter_id: Some(reading.reading.meter_id.clone()),
+        origin: reading.origin.clone(),
+    }
+}
+
+fn add(total: &mut WriteReport, report: WriteReport) {
+    total.inserted += report.inserted;
+    total.duplicates += report.duplicates;
+    total.quarantined += report.quarantined;
+}
+
+fn backoff(config: &WriterConfig) -> impl Iterator<Item = Duration> + use<> {
+    ExponentialBuilder::default()
+        .with_min_delay(Duration::from_millis(config.retry_min_ms))
+        .with_max_delay(Duration::from_millis(config.retry_max_ms))
+        .with_jitter()
+        .without_max_times()
+        .build()
+}

@@ -1,0 +1,83 @@
+//! Storage errors, classified by whose fault they are and whether to retry.
+
+use std::fmt;
+
+/// Who must act on a storage error.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The database or the network is briefly unavailable: retry with
+    /// backoff, nothing is lost meanwhile.
+    Transient,
+    /// The database refused the data itself (a constraint or value error):
+    /// retrying the same rows fails again, so isolate and quarantine them.
+    Rejected,
+    /// Something an operator must fix (credentials, a missing migration, a
+    /// bad URL). Retrying is still right, slowly: once it is fixed the
+    /// pipeline resumes where it stopped.
+    Operator,
+}
+
+/// A failed storage operation and what it was doing.
+#[derive(Debug)]
+pub struct StorageError {
+    kind: ErrorKind,
+    doing: &'static str,
+    cause: Box<dyn std::error::Error + Send + Sync>,
+}
+
+impl StorageError {
+    pub(crate) fn new(doing: &'static str, err: tokio_postgres::Error) -> Self {
+        Self {
+            kind: classify(&err),
+            doing,
+            cause: Box::new(err),
+        }
+    }
+
+    pub(crate) fn config(
+        doing: &'static str,
+        err: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        Self {
+            kind: ErrorKind::Operator,
+            doing,
+            cause: Box::new(err),
+        }
+    }
+
+    pub fn kind(&self) -> ErrorKind {
+        self.kind
+    }
+
+    /// The database's own message, without our context.
+    pub fn cause(&self) -> String {
+        self.cause.to_string()
+    }
+}
+
+impl fmt::Display for StorageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} failed: {}", self.doing, self.cause)
+    }
+}
+
+impl std::error::Error for StorageError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.cause)
+    }
+}
+
+/// Classifies by SQLSTATE class; an error without one is a lost connection.
+fn classify(err: &tokio_postgres::Error) -> ErrorKind {
+    let Some(db) = err.as_db_error() else {
+        return ErrorKind::Transient;
+    };
+    match &db.code().code()[..2] {
+        // data exception, integrity constraint violation
+        "22" | "23" => ErrorKind::Rejected,
+        // connection exception, transaction rollback (serialisation, deadlock),
+        // insufficient resources, operator intervention (shutdown, restart)
+        "08" | "40" | "53" | "57" => ErrorKind::Transient,
+        _ => ErrorKind::Operator,
+    }
+}
