@@ -1,0 +1,206 @@
+//! The pipeline binary as a child process.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use super::{eventually, mqtt_address, unique_name};
+
+/// Where the binary under test is.
+pub const BINARY: &str = env!("CARGO_BIN_EXE_nexzo-telemetry");
+
+/// The settings one test's pipeline runs with.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    pub database_url: String,
+    pub client_id: String,
+    pub topic_prefix: String,
+    /// Extra `key = value` lines for the `[ingest]` table.
+    pub ingest: Vec<String>,
+    /// Extra `key = value` lines for the `[writer]` table.
+    pub writer: Vec<String>,
+}
+
+impl Settings {
+    pub fn new(database_url: &str) -> Settings {
+        Settings {
+            database_url: database_url.into(),
+            client_id: unique_name("pipeline"),
+            topic_prefix: unique_name("t"),
+            ingest: Vec::new(),
+            writer: Vec::new(),
+        }
+    }
+
+    pub fn with_ingest(mut self, line: &str) -> Settings {
+        self.ingest.push(line.into());
+        self
+    }
+
+    pub fn with_writer(mut self, line: &str) -> Settings {
+        self.writer.push(line.into());
+        self
+    }
+
+    /// A topic under this pipeline's prefix, as `meters/<id>/readings`.
+    pub fn meter_topic(&self, meter: &str) -> String {
+        format!("{}/meters/{meter}/readings", self.topic_prefix)
+    }
+
+    pub fn gateway_topic(&self, gateway: &str) -> String {
+        format!("{}/gateways/{gateway}/readings", self.topic_prefix)
+    }
+
+    /// Writes the configuration file and returns its path.
+    pub fn write(&self) -> PathBuf {
+        let (host, port) = mqtt_address();
+        let text = format!(
+            r#"
+[mqtt]
+url = "mqtt://{host}:{port}"
+client_id = "{client}"
+topic_prefix = "{prefix}"
+
+[database]
+url = "{db}"
+
+[ingest]
+registry_refresh_ms = 200
+{ingest}
+
+[writer]
+linger_ms = 20
+retry_min_ms = 50
+retry_max_ms = 1000
+{writer}
+"#,
+            client = self.client_id,
+            prefix = self.topic_prefix,
+            db = self.database_url,
+            ingest = self.ingest.join("\n"),
+            writer = self.writer.join("\n"),
+        );
+        let path = std::env::temp_dir().join(format!("{}.toml", unique_name("config")));
+        std::fs::write(&path, text).expect("write test config");
+        path
+    }
+}
+
+/// A running pipeline process and everything it logged.
+pub struct Pipeline {
+    child: Child,
+    logs: Arc<Mutex<Vec<String>>>,
+}
+
+impl Pipeline {
+    /// Starts `nexzo-telemetry run` and waits until its MQTT subscription
+    /// is in place, so that what the test publishes next is delivered.
+    pub async fn start(settings: &Settings) -> Pipeline {
+        let config = settings.write();
+        let mut child = Command::new(BINARY)
+            .args(["--config", config.to_str().unwrap(), "run"])
+            .env("NEXZO_LOG", "info,nexzo_telemetry=debug")
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the pipeline binary");
+
+        let logs = Arc::new(Mutex::new(Vec::new()));
+        let stderr = child.stderr.take().unwrap();
+        let sink = logs.clone();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+                sink.lock().unwrap().push(line);
+            }
+        });
+
+        let pipeline = Pipeline { child, logs };
+        pipeline.wait_for_log("mqtt source subscribed").await;
+        pipeline
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Waits until a log line contains `text`.
+    pub async fn wait_for_log(&self, text: &str) {
+        let logs = self.logs.clone();
+        eventually(&format!("the pipeline to log {text:?}"), || {
+            let found = logs.lock().unwrap().iter().any(|l| l.contains(text));
+            async move { found.then_some(()) }
+        })
+        .await;
+    }
+
+    pub fn logs(&self) -> Vec<String> {
+        self.logs.lock().unwrap().clone()
+    }
+
+    /// Resident memory in bytes, from /proc.
+    pub fn rss_bytes(&self) -> u64 {
+        let status =
+            std::fs::read_to_string(format!("/proc/{}/status", self.pid())).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            .map_or(0, |kb| kb * 1024)
+    }
+
+    /// SIGKILL: no draining, no goodbye.
+    pub fn kill(mut self) {
+        self.child.kill().expect("SIGKILL the pipeline");
+        self.child.wait().ok();
+    }
+
+    /// SIGTERM, then waits for a graceful exit.
+    pub async fn terminate(mut self) -> ExitStatus {
+        signal(self.pid(), "TERM");
+        eventually("the pipeline to exit after SIGTERM", || {
+            let status = self.child.try_wait().expect("poll child");
+            async move { status }
+        })
+        .await
+    }
+}
+
+impl Drop for Pipeline {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends a signal by name with kill(1): the tests need no libc bindings.
+pub fn signal(pid: u32, name: &str) {
+    let status = Command::new("kill")
+        .args([&format!("-{name}"), &pid.to_string()])
+        .status()
+        .expect("run kill");
+    assert!(status.success(), "kill -{name} {pid} failed");
+}
+
+/// Runs a one-off `nexzo-telemetry` command against `settings` and returns
+/// (exit status, stdout, stderr).
+pub fn command(settings: &Settings, args: &[&str]) -> (ExitStatus, String, String) {
+    let config = settings.write();
+    let output = Command::new(BINARY)
+        .args(["--config", config.to_str().unwrap()])
+        .args(args)
+        .output()
+        .expect("run the pipeline binary");
+    (
+        output.status,
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+/// Sleeps without blocking the runtime.
+pub async fn pause(ms: u64) {
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+}
