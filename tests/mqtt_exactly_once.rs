@@ -1,6 +1,8 @@
 //! Readings published over MQTT land in TimescaleDB exactly once, whatever
 //! the duplicates, and a graceful shutdown leaves nothing behind.
 
+#![allow(clippy::unwrap_used)] // in tests a panic is the failure report
+
 mod support;
 
 use std::collections::BTreeSet;

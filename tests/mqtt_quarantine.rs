@@ -1,6 +1,8 @@
 //! Every class of bad input lands in the quarantine with its reason and its
 //! exact bytes, while the good readings around it still land.
 
+#![allow(clippy::unwrap_used)] // in tests a panic is the failure report
+
 mod support;
 
 use std::collections::BTreeMap;
@@ -24,7 +26,7 @@ async fn each_class_of_bad_input_is_quarantined_with_its_reason_and_good_reading
     db.register(&[("retired", "tenant-a", "prop-1", None, false)])
         .await;
     let settings =
-        Settings::new(&db.url).with_ingest(&format!("max_payload_bytes = {PAYLOAD_CAP}"));
+        Settings::new(&db.url).with_ingest("max_payload_bytes", &PAYLOAD_CAP.to_string());
     let pipeline = Pipeline::start(&settings).await;
 
     let good = settings.meter_topic("good");
@@ -75,7 +77,7 @@ async fn each_class_of_bad_input_is_quarantined_with_its_reason_and_good_reading
         )
         .await
         .unwrap();
-    let mut by_reason: BTreeMap<String, Vec<(Vec<u8>, Option<i32>, String)>> = BTreeMap::new();
+    let mut by_reason: BTreeMap<String, Vec<Stored>> = BTreeMap::new();
     for r in &rows {
         by_reason
             .entry(r.get(0))
@@ -132,6 +134,9 @@ async fn each_class_of_bad_input_is_quarantined_with_its_reason_and_good_reading
         .await;
     assert_eq!(stored_good, good_count);
 }
+
+/// A quarantine row as (raw bytes, batch item index, reason).
+type Stored = (Vec<u8>, Option<i32>, String);
 
 /// A well-formed reading padded past the cap with an unknown field.
 fn oversized() -> Vec<u8> {

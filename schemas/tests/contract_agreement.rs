@@ -2,6 +2,8 @@
 //! same example messages, and the decoder must give each refused example the
 //! reason code an operator would expect.
 
+#![allow(clippy::unwrap_used)] // in tests a panic is the failure report
+
 use std::fs;
 use std::path::{Path, PathBuf};
 

@@ -27,11 +27,14 @@ pub struct StorageError {
 
 impl StorageError {
     pub(crate) fn new(doing: &'static str, err: tokio_postgres::Error) -> Self {
-        Self {
-            kind: classify(&err),
-            doing,
-            cause: Box::new(err),
-        }
+        let kind = classify(&err);
+        // tokio-postgres prints only "db error" for server errors; the
+        // server's own words are what an operator needs.
+        let cause: Box<dyn std::error::Error + Send + Sync> = match err.as_db_error() {
+            Some(db) => Box::new(DbMessage(describe(db))),
+            None => Box::new(err),
+        };
+        Self { kind, doing, cause }
     }
 
     pub(crate) fn config(
@@ -65,6 +68,29 @@ impl std::error::Error for StorageError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         Some(&*self.cause)
     }
+}
+
+/// A server error rendered with its code and details.
+#[derive(Debug)]
+struct DbMessage(String);
+
+impl fmt::Display for DbMessage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DbMessage {}
+
+fn describe(db: &tokio_postgres::error::DbError) -> String {
+    let mut text = format!("{} (SQLSTATE {})", db.message(), db.code().code());
+    if let Some(constraint) = db.constraint() {
+        text.push_str(&format!(", constraint {constraint}"));
+    }
+    if let Some(detail) = db.detail() {
+        text.push_str(&format!(": {detail}"));
+    }
+    text
 }
 
 /// Classifies by SQLSTATE class; an error without one is a lost connection.

@@ -1,5 +1,6 @@
 //! The pipeline binary as a child process.
 
+use std::collections::BTreeMap;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Child, Command, ExitStatus, Stdio};
@@ -17,10 +18,10 @@ pub struct Settings {
     pub database_url: String,
     pub client_id: String,
     pub topic_prefix: String,
-    /// Extra `key = value` lines for the `[ingest]` table.
-    pub ingest: Vec<String>,
-    /// Extra `key = value` lines for the `[writer]` table.
-    pub writer: Vec<String>,
+    /// `key = value` lines of the `[ingest]` table.
+    pub ingest: BTreeMap<String, String>,
+    /// `key = value` lines of the `[writer]` table.
+    pub writer: BTreeMap<String, String>,
 }
 
 impl Settings {
@@ -29,18 +30,25 @@ impl Settings {
             database_url: database_url.into(),
             client_id: unique_name("pipeline"),
             topic_prefix: unique_name("t"),
-            ingest: Vec::new(),
-            writer: Vec::new(),
+            // Quick registry refreshes and short lingers keep tests fast.
+            ingest: BTreeMap::from([("registry_refresh_ms".into(), "200".into())]),
+            writer: BTreeMap::from([
+                ("linger_ms".into(), "20".into()),
+                ("retry_min_ms".into(), "50".into()),
+                ("retry_max_ms".into(), "1000".into()),
+            ]),
         }
     }
 
-    pub fn with_ingest(mut self, line: &str) -> Settings {
-        self.ingest.push(line.into());
+    /// Sets `key = value` in `[ingest]`.
+    pub fn with_ingest(mut self, key: &str, value: &str) -> Settings {
+        self.ingest.insert(key.into(), value.into());
         self
     }
 
-    pub fn with_writer(mut self, line: &str) -> Settings {
-        self.writer.push(line.into());
+    /// Sets `key = value` in `[writer]`.
+    pub fn with_writer(mut self, key: &str, value: &str) -> Settings {
+        self.writer.insert(key.into(), value.into());
         self
     }
 
@@ -67,25 +75,25 @@ topic_prefix = "{prefix}"
 url = "{db}"
 
 [ingest]
-registry_refresh_ms = 200
 {ingest}
 
 [writer]
-linger_ms = 20
-retry_min_ms = 50
-retry_max_ms = 1000
 {writer}
 "#,
             client = self.client_id,
             prefix = self.topic_prefix,
             db = self.database_url,
-            ingest = self.ingest.join("\n"),
-            writer = self.writer.join("\n"),
+            ingest = table_lines(&self.ingest),
+            writer = table_lines(&self.writer),
         );
         let path = std::env::temp_dir().join(format!("{}.toml", unique_name("config")));
         std::fs::write(&path, text).expect("write test config");
         path
     }
+}
+
+fn table_lines(table: &BTreeMap<String, String>) -> String {
+    table.iter().map(|(k, v)| format!("{k} = {v}\n")).collect()
 }
 
 /// A running pipeline process and everything it logged.
@@ -117,9 +125,26 @@ impl Pipeline {
             }
         });
 
-        let pipeline = Pipeline { child, logs };
-        pipeline.wait_for_log("mqtt source subscribed").await;
+        let mut pipeline = Pipeline { child, logs };
+        pipeline.wait_until_subscribed().await;
         pipeline
+    }
+
+    /// Waits for the subscription, failing at once, with the logs, if the
+    /// process exits instead.
+    async fn wait_until_subscribed(&mut self) {
+        let started = std::time::Instant::now();
+        loop {
+            if self.logs().iter().any(|l| l.contains("mqtt source subscribed")) {
+                return;
+            }
+            if let Some(status) = self.child.try_wait().expect("poll child") {
+                std::thread::sleep(Duration::from_millis(100));
+                panic!("the pipeline exited with {status} before subscribing:\n{}", self.logs().join("\n"));
+            }
+            assert!(started.elapsed() < super::PATIENCE, "the pipeline never subscribed:\n{}", self.logs().join("\n"));
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     pub fn pid(&self) -> u32 {
