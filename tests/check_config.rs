@@ -61,13 +61,29 @@ enabled = true
         "ingest.max_payload_bytes",
         "metrics: unknown key",
     ];
-    let listed: Vec<&str> = stderr.lines().filter(|l| l.trim_start().starts_with("- ")).collect();
+    let listed: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.trim_start().starts_with("- "))
+        .collect();
     for key in expected {
-        assert!(listed.iter().any(|l| l.contains(key)), "{key} not reported in:\n{stderr}");
+        assert!(
+            listed.iter().any(|l| l.contains(key)),
+            "{key} not reported in:\n{stderr}"
+        );
     }
-    assert_eq!(listed.len(), expected.len(), "one line per problem:\n{stderr}");
-    assert!(stderr.contains(&format!("{} problem(s)", expected.len())), "{stderr}");
-    assert!(!stderr.contains("pw@"), "the password must not be printed:\n{stderr}");
+    assert_eq!(
+        listed.len(),
+        expected.len(),
+        "one line per problem:\n{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{} problem(s)", expected.len())),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("pw@"),
+        "the password must not be printed:\n{stderr}"
+    );
 }
 
 #[test]
@@ -83,13 +99,22 @@ url = "postgres://nexzo:db-secret@db.internal:5432/nexzo"
     let (code, stdout, stderr) = check(text, &[("NEXZO_WRITER__LINGER_MS", "75")]);
     assert_eq!(code, 0, "{stderr}");
     assert!(stdout.contains("linger_ms = 75"), "{stdout}");
-    assert!(stdout.contains("postgres://nexzo:********@db.internal:5432/nexzo"), "{stdout}");
-    assert!(!stdout.contains("db-secret") && !stdout.contains("mqtt-secret"), "{stdout}");
+    assert!(
+        stdout.contains("postgres://nexzo:********@db.internal:5432/nexzo"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("db-secret") && !stdout.contains("mqtt-secret"),
+        "{stdout}"
+    );
 }
 
 #[test]
 fn an_unparsable_file_names_the_file_and_the_line() {
     let (code, _, stderr) = check("[mqtt\nurl = 1", &[]);
     assert_eq!(code, 2);
-    assert!(stderr.contains(".toml") && stderr.contains("line"), "{stderr}");
+    assert!(
+        stderr.contains(".toml") && stderr.contains("line"),
+        "{stderr}"
+    );
 }

@@ -24,13 +24,21 @@ fn fleet(settings: &Settings, first: i64, count: i64) -> Vec<(String, Vec<u8>)> 
                 (meter, minute)
             })
         })
-        .map(|(meter, minute)| (settings.meter_topic(&meter), reading(&meter, &ts(minute), minute * 10)))
+        .map(|(meter, minute)| {
+            (
+                settings.meter_topic(&meter),
+                reading(&meter, &ts(minute), minute * 10),
+            )
+        })
         .collect()
 }
 
 async fn register_fleet(db: &TestDb) {
     let names: Vec<String> = (0..METERS).map(|m| format!("m-{m}")).collect();
-    let rows: Vec<_> = names.iter().map(|n| (n.as_str(), "tenant-a", "prop-1", None, true)).collect();
+    let rows: Vec<_> = names
+        .iter()
+        .map(|n| (n.as_str(), "tenant-a", "prop-1", None, true))
+        .collect();
     db.register(&rows).await;
 }
 
@@ -41,11 +49,18 @@ fn expected_sum(minutes: i64) -> i64 {
 
 async fn assert_exact(db: &TestDb, minutes: i64) {
     let client = db.client().await;
-    let row = client.query_one("SELECT count(*), sum(energy_wh)::bigint FROM readings", &[]).await.unwrap();
+    let row = client
+        .query_one("SELECT count(*), sum(energy_wh)::bigint FROM readings", &[])
+        .await
+        .unwrap();
     let (count, sum): (i64, i64) = (row.get(0), row.get(1));
     assert_eq!(count, METERS * minutes, "readings stored");
     assert_eq!(sum, expected_sum(minutes), "register sum");
-    assert_eq!(db.count("SELECT count(*) FROM quarantine").await, 0, "nothing quarantined");
+    assert_eq!(
+        db.count("SELECT count(*) FROM quarantine").await,
+        0,
+        "nothing quarantined"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -72,7 +87,10 @@ async fn sigkill_mid_stream_then_restart_loses_nothing_and_duplicates_nothing() 
     wait_for_count(&db, "SELECT count(*) FROM readings", METERS * 600).await;
     drop(pipeline);
     assert_exact(&db, 600).await;
-    assert!(at_kill < METERS * 600, "the kill came after everything had landed; the test proved nothing");
+    assert!(
+        at_kill < METERS * 600,
+        "the kill came after everything had landed; the test proved nothing"
+    );
 }
 
 /// The stopped database must not make the pipeline grow beyond this. Queues
@@ -83,7 +101,9 @@ const OUTAGE_RSS_LIMIT_BYTES: u64 = 200 * 1024 * 1024;
 #[tokio::test(flavor = "multi_thread")]
 async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
     let Ok(chaos_url) = std::env::var("NEXZO_TEST_CHAOS_DATABASE_URL") else {
-        panic!("NEXZO_TEST_CHAOS_DATABASE_URL is not set: run the suite through deploy/local/test.sh");
+        panic!(
+            "NEXZO_TEST_CHAOS_DATABASE_URL is not set: run the suite through deploy/local/test.sh"
+        );
     };
     let pgdata = std::env::var("NEXZO_TEST_CHAOS_PGDATA").expect("NEXZO_TEST_CHAOS_PGDATA");
     let start_db = std::env::var("NEXZO_TEST_CHAOS_START").expect("NEXZO_TEST_CHAOS_START");
@@ -110,20 +130,27 @@ async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
     }
     pipeline.wait_for_log("write failed; retrying").await;
 
-    let status = Command::new("bash").args(["-c", &start_db]).status().expect("restart the database");
+    let status = Command::new("bash")
+        .args(["-c", &start_db])
+        .status()
+        .expect("restart the database");
     assert!(status.success(), "restarting the chaos database failed");
 
     wait_for_count(&db, "SELECT count(*) FROM readings", METERS * 500).await;
     drop(pipeline);
     assert_exact(&db, 500).await;
     assert!(peak_rss > 0, "memory was never sampled");
-    assert!(peak_rss < OUTAGE_RSS_LIMIT_BYTES, "resident memory reached {peak_rss} bytes during the outage");
+    assert!(
+        peak_rss < OUTAGE_RSS_LIMIT_BYTES,
+        "resident memory reached {peak_rss} bytes during the outage"
+    );
 }
 
 /// Stops PostgreSQL with a fast shutdown (SIGINT to the postmaster) and
 /// waits until it is gone.
 fn stop_postgres(pgdata: &str) {
-    let pid_file = std::fs::read_to_string(format!("{pgdata}/postmaster.pid")).expect("postmaster.pid");
+    let pid_file =
+        std::fs::read_to_string(format!("{pgdata}/postmaster.pid")).expect("postmaster.pid");
     let pid = pid_file.lines().next().unwrap().trim().to_owned();
     support::pipeline::signal(pid.parse().unwrap(), "INT");
     for _ in 0..200 {

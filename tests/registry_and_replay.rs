@@ -16,12 +16,30 @@ async fn a_meter_registered_while_running_is_accepted_and_replay_recovers_its_ea
     let pipeline = Pipeline::start(&settings).await;
     let topic = settings.meter_topic("late-1");
 
-    let early: Vec<_> = (0..5).map(|i| (topic.clone(), reading("late-1", &ts(i), 10 * i))).collect();
+    let early: Vec<_> = (0..5)
+        .map(|i| (topic.clone(), reading("late-1", &ts(i), 10 * i)))
+        .collect();
     publish_all(early).await;
-    wait_for_count(&db, "SELECT count(*) FROM quarantine WHERE reason_code = 'unknown_meter'", 5).await;
+    wait_for_count(
+        &db,
+        "SELECT count(*) FROM quarantine WHERE reason_code = 'unknown_meter'",
+        5,
+    )
+    .await;
 
-    let (status, stdout, stderr) =
-        command(&settings, &["meters", "put", "--meter", "late-1", "--tenant", "t1", "--property", "p1"]);
+    let (status, stdout, stderr) = command(
+        &settings,
+        &[
+            "meters",
+            "put",
+            "--meter",
+            "late-1",
+            "--tenant",
+            "t1",
+            "--property",
+            "p1",
+        ],
+    );
     assert!(status.success(), "meters put failed: {stderr}");
     assert!(stdout.contains("late-1"), "{stdout}");
 
@@ -40,31 +58,79 @@ async fn a_meter_registered_while_running_is_accepted_and_replay_recovers_its_ea
     assert!(accepted, "the newly registered meter was never accepted");
     drop(pipeline);
     // Readings published before the refresh reached the pipeline were refused.
-    let refused = db.count("SELECT count(*) FROM quarantine WHERE reason_code = 'unknown_meter'").await;
+    let refused = db
+        .count("SELECT count(*) FROM quarantine WHERE reason_code = 'unknown_meter'")
+        .await;
     assert!(refused >= 5);
     let stored_before = db.count("SELECT count(*) FROM readings").await;
 
     let (status, stdout, _) = command(&settings, &["quarantine", "summary"]);
     assert!(status.success());
-    assert!(stdout.lines().any(|l| l.starts_with("unknown_meter") && l.contains(&format!(" {refused} "))), "{stdout}");
+    assert!(
+        stdout
+            .lines()
+            .any(|l| l.starts_with("unknown_meter") && l.contains(&format!(" {refused} "))),
+        "{stdout}"
+    );
 
-    let (status, stdout, stderr) = command(&settings, &["quarantine", "replay", "--reason", "unknown_meter", "--dry-run"]);
+    let (status, stdout, stderr) = command(
+        &settings,
+        &[
+            "quarantine",
+            "replay",
+            "--reason",
+            "unknown_meter",
+            "--dry-run",
+        ],
+    );
     assert!(status.success(), "{stderr}");
-    assert!(stdout.contains(&format!("{refused} record(s) would be replayed")), "{stdout}");
-    assert_eq!(db.count("SELECT count(*) FROM readings").await, stored_before);
+    assert!(
+        stdout.contains(&format!("{refused} record(s) would be replayed")),
+        "{stdout}"
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM readings").await,
+        stored_before
+    );
 
-    let (status, stdout, stderr) = command(&settings, &["quarantine", "replay", "--reason", "unknown_meter"]);
+    let (status, stdout, stderr) = command(
+        &settings,
+        &["quarantine", "replay", "--reason", "unknown_meter"],
+    );
     assert!(status.success(), "{stderr}");
-    assert!(stdout.contains(&format!("{refused} record(s) replayed")), "{stdout}");
-    assert_eq!(db.count("SELECT count(*) FROM readings").await, stored_before + refused);
-    assert_eq!(db.count("SELECT count(*) FROM readings WHERE ts < '2026-11-01T00:05:00Z'").await, 5);
-    assert_eq!(db.count("SELECT count(*) FROM quarantine WHERE replayed_at IS NOT NULL").await, refused);
+    assert!(
+        stdout.contains(&format!("{refused} record(s) replayed")),
+        "{stdout}"
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM readings").await,
+        stored_before + refused
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM readings WHERE ts < '2026-11-01T00:05:00Z'")
+            .await,
+        5
+    );
+    assert_eq!(
+        db.count("SELECT count(*) FROM quarantine WHERE replayed_at IS NOT NULL")
+            .await,
+        refused
+    );
 
     // Replaying again finds nothing pending and changes nothing.
-    let (_, stdout, _) = command(&settings, &["quarantine", "replay", "--reason", "unknown_meter"]);
+    let (_, stdout, _) = command(
+        &settings,
+        &["quarantine", "replay", "--reason", "unknown_meter"],
+    );
     assert!(stdout.contains("0 record(s) replayed"), "{stdout}");
-    let (_, listed, _) = command(&settings, &["quarantine", "list", "--all", "--reason", "unknown_meter"]);
-    assert!(listed.contains(&format!("{refused} record(s)")) && listed.contains("replayed"), "{listed}");
+    let (_, listed, _) = command(
+        &settings,
+        &["quarantine", "list", "--all", "--reason", "unknown_meter"],
+    );
+    assert!(
+        listed.contains(&format!("{refused} record(s)")) && listed.contains("replayed"),
+        "{listed}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -82,7 +148,11 @@ async fn a_deactivated_meter_is_refused_from_then_on_and_replay_leaves_it_quaran
     let mut refused = false;
     for i in 1..200 {
         publish_all(vec![(topic.clone(), reading("m-off", &ts(i), i))]).await;
-        if db.count("SELECT count(*) FROM quarantine WHERE reason_code = 'inactive_meter'").await > 0 {
+        if db
+            .count("SELECT count(*) FROM quarantine WHERE reason_code = 'inactive_meter'")
+            .await
+            > 0
+        {
             refused = true;
             break;
         }

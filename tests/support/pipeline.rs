@@ -135,14 +135,25 @@ impl Pipeline {
     async fn wait_until_subscribed(&mut self) {
         let started = std::time::Instant::now();
         loop {
-            if self.logs().iter().any(|l| l.contains("mqtt source subscribed")) {
+            if self
+                .logs()
+                .iter()
+                .any(|l| l.contains("mqtt source subscribed"))
+            {
                 return;
             }
             if let Some(status) = self.child.try_wait().expect("poll child") {
                 std::thread::sleep(Duration::from_millis(100));
-                panic!("the pipeline exited with {status} before subscribing:\n{}", self.logs().join("\n"));
+                panic!(
+                    "the pipeline exited with {status} before subscribing:\n{}",
+                    self.logs().join("\n")
+                );
             }
-            assert!(started.elapsed() < super::PATIENCE, "the pipeline never subscribed:\n{}", self.logs().join("\n"));
+            assert!(
+                started.elapsed() < super::PATIENCE,
+                "the pipeline never subscribed:\n{}",
+                self.logs().join("\n")
+            );
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
     }

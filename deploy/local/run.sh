@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The main job on one machine: starts TimescaleDB and Mosquitto locally
+# (installing them on first use), builds the pipeline and runs it in the
+# foreground with the default configuration, which points at those services.
+# Ctrl-C drains and stops it; the services keep running
+# (deploy/local/services.sh down stops them).
+#
+# Usage: deploy/local/run.sh [path/to/config.toml]
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+. "$here/env.sh"
+cd "$root"
+
+"$here/timescaledb.sh" start main
+"$here/mosquitto.sh" start
+cargo build --release --locked --bin nexzo-telemetry
+
+binary="${CARGO_TARGET_DIR:-$root/target}/release/nexzo-telemetry"
+args=()
+[ $# -gt 0 ] && args=(--config "$1")
+"$binary" "${args[@]}" migrate
+cat >&2 <<TEXT
+[services] pipeline starting. Register a meter and publish a reading with:
+  $binary meters put --meter m-1 --tenant t-1 --property p-1
+  mosquitto_pub -p $NEXZO_MQTT_PORT -q 1 -t meters/m-1/readings \\
+    -m '{"schema_version":1,"meter_id":"m-1","ts":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","energy_wh":1234}'
+TEXT
+exec "$binary" "${args[@]}" run
