@@ -33,6 +33,9 @@ pub enum Command {
     /// Manage the meter registry (the ingest allowlist).
     #[command(subcommand)]
     Meters(MetersCommand),
+    /// Manage the OriginFD site registry (the integration allowlist).
+    #[command(subcommand)]
+    Sites(SitesCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -89,6 +92,22 @@ pub enum MetersCommand {
         #[arg(long)]
         gateway: Option<String>,
         /// Register the meter as deactivated: its readings are refused.
+        #[arg(long)]
+        inactive: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SitesCommand {
+    /// Register an OriginFD site, or change its registration.
+    Put {
+        #[arg(long)]
+        site: String,
+        #[arg(long)]
+        tenant: String,
+        #[arg(long)]
+        property: String,
+        /// Register the site as deactivated: its events are refused.
         #[arg(long)]
         inactive: bool,
     },

@@ -15,10 +15,10 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
-use nexzo_storage::registry::MeterRow;
+use nexzo_storage::registry::{MeterRow, SiteRow};
 use tokio_util::sync::CancellationToken;
 
-use cli::{Cli, Command, MetersCommand, QuarantineCommand};
+use cli::{Cli, Command, MetersCommand, QuarantineCommand, SitesCommand};
 use config::Config;
 
 /// Exit status for a configuration that does not validate, distinct from a
@@ -75,6 +75,20 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 active: !inactive,
             };
             commands::meters::put(&config, row).await
+        }
+        Command::Sites(SitesCommand::Put {
+            site,
+            tenant,
+            property,
+            inactive,
+        }) => {
+            let row = SiteRow {
+                site_id: site,
+                tenant_id: tenant,
+                property_id: property,
+                active: !inactive,
+            };
+            commands::meters::put_site(&config, row).await
         }
     }
 }

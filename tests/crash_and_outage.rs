@@ -9,7 +9,7 @@ mod support;
 use std::process::Command;
 
 use support::pipeline::{Pipeline, Settings, pause};
-use support::publish::{publish_all, reading, ts};
+use support::publish::{broker_dropped_messages, publish_all, reading, ts};
 use support::{TestDb, database_url, eventually, wait_for_count};
 
 const METERS: i64 = 50;
@@ -69,6 +69,7 @@ async fn sigkill_mid_stream_then_restart_loses_nothing_and_duplicates_nothing() 
     register_fleet(&db).await;
     let settings = Settings::new(&db.url);
     let pipeline = Pipeline::start(&settings).await;
+    let dropped_before = broker_dropped_messages().await;
 
     // The publisher keeps going while the pipeline is killed and restarted;
     // what arrives meanwhile waits in the broker for the persistent session.
@@ -91,6 +92,11 @@ async fn sigkill_mid_stream_then_restart_loses_nothing_and_duplicates_nothing() 
         at_kill < METERS * 600,
         "the kill came after everything had landed; the test proved nothing"
     );
+    assert_eq!(
+        broker_dropped_messages().await,
+        dropped_before,
+        "the broker dropped queued messages"
+    );
 }
 
 /// The stopped database must not make the pipeline grow beyond this. Queues
@@ -112,6 +118,7 @@ async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
     register_fleet(&db).await;
     let settings = Settings::new(&db.url);
     let pipeline = Pipeline::start(&settings).await;
+    let dropped_before = broker_dropped_messages().await;
 
     publish_all(fleet(&settings, 0, 100)).await;
     wait_for_count(&db, "SELECT count(*) FROM readings", METERS * 100).await;
@@ -139,6 +146,11 @@ async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
     wait_for_count(&db, "SELECT count(*) FROM readings", METERS * 500).await;
     drop(pipeline);
     assert_exact(&db, 500).await;
+    assert_eq!(
+        broker_dropped_messages().await,
+        dropped_before,
+        "the broker dropped queued messages"
+    );
     assert!(peak_rss > 0, "memory was never sampled");
     assert!(
         peak_rss < OUTAGE_RSS_LIMIT_BYTES,

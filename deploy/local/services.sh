@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Starts and stops everything the tests need, without Docker: TimescaleDB
 # (the shared `main` cluster and the `chaos` cluster that one test stops
-# mid-stream) and Mosquitto. Kafka joins only with NEXZO_WITH_KAFKA=1 until
-# the Kafka source has tests of its own; its first build takes 12-17 minutes.
+# mid-stream), Mosquitto and the Kafka-protocol broker (whose first build
+# takes 12-17 minutes on two cores; it is cached afterwards).
 #
 # `env` prints export lines for the variables the tests read:
 #   eval "$(deploy/local/services.sh env)"
@@ -13,17 +13,13 @@ set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 
-with_kafka() { [ "${NEXZO_WITH_KAFKA:-0}" = 1 ]; }
-
 up() {
   "$here/timescaledb.sh" start main
   "$here/timescaledb.sh" start chaos
   "$here/mosquitto.sh" start
-  if with_kafka; then "$here/kafka.sh" start; fi
+  "$here/kafka.sh" start
 }
 
-# Kafka is stopped whatever NEXZO_WITH_KAFKA says, so that `down` after an
-# `up` with a different setting leaves nothing behind.
 down() {
   "$here/kafka.sh" stop
   "$here/mosquitto.sh" stop
@@ -53,9 +49,7 @@ env_lines() {
   print_export NEXZO_TEST_CHAOS_START "$script start chaos"
   print_export NEXZO_TEST_CHAOS_STOP "$script stop chaos"
   print_export NEXZO_TEST_MQTT_URL "$NEXZO_TEST_MQTT_URL"
-  if with_kafka; then
-    print_export NEXZO_TEST_KAFKA_BROKERS "127.0.0.1:$NEXZO_KAFKA_PORT"
-  fi
+  print_export NEXZO_TEST_KAFKA_BROKERS "127.0.0.1:$NEXZO_KAFKA_PORT"
 }
 
 print_export() {

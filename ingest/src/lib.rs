@@ -8,12 +8,16 @@
 //! snapshot the binary refreshes, and acknowledgements are sent back to the
 //! sources only when the binary says the rows are committed.
 
+pub mod ack;
 pub mod envelope;
+pub mod kafka;
 pub mod mqtt;
 pub mod registry;
 pub mod topic;
 pub mod validate;
+pub mod webhook;
 
-pub use envelope::{AckToken, Envelope};
-pub use registry::{MeterInfo, Registry, SharedRegistry};
-pub use validate::{IngestRules, Outcome};
+pub use ack::Acknowledgers;
+pub use envelope::{AckToken, Envelope, WebhookAck};
+pub use registry::{MeterInfo, Registry, SharedRegistry, SiteInfo};
+pub use validate::{IngestRules, Outcome, RecordKind};

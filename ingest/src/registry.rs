@@ -17,15 +17,29 @@ pub struct MeterInfo {
     pub active: bool,
 }
 
-/// One consistent view of the registry.
+/// What the registry knows of one OriginFD site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteInfo {
+    pub tenant_id: Arc<str>,
+    pub property_id: Arc<str>,
+    pub active: bool,
+}
+
+/// One consistent view of the registry: the meters and the integrator sites
+/// allowed to send data.
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     meters: HashMap<String, MeterInfo>,
+    sites: HashMap<String, SiteInfo>,
 }
 
 impl Registry {
-    pub fn new(meters: HashMap<String, MeterInfo>) -> Self {
-        Self { meters }
+    pub fn new(meters: HashMap<String, MeterInfo>, sites: HashMap<String, SiteInfo>) -> Self {
+        Self { meters, sites }
+    }
+
+    pub fn site(&self, site_id: &str) -> Option<&SiteInfo> {
+        self.sites.get(site_id)
     }
 
     pub fn lookup(&self, meter_id: &str) -> Option<&MeterInfo> {

@@ -8,6 +8,9 @@ use std::sync::Arc;
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 
+use crate::events::IntegrationEvent;
+use crate::ledger::LedgerEntry;
+use crate::login::LoginEvent;
 use crate::{Reading, RejectCode};
 
 /// A reading that passed the contract and the allowlist, with the owner the
@@ -88,5 +91,35 @@ impl Transport {
 impl fmt::Display for Transport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
+    }
+}
+
+/// An event (integration, ledger or login) that passed its contract and the
+/// allowlist, with the owner it is stored under.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AcceptedEvent {
+    pub record: EventRecord,
+    pub tenant_id: Arc<str>,
+    pub property_id: Option<Arc<str>>,
+    pub received_at: DateTime<Utc>,
+    pub origin: Origin,
+}
+
+/// The event kinds that travel the Kafka and webhook paths.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EventRecord {
+    Integration(IntegrationEvent),
+    Ledger(LedgerEntry),
+    Login(LoginEvent),
+}
+
+impl EventRecord {
+    /// When the event happened, by the producer's clock.
+    pub fn ts(&self) -> DateTime<Utc> {
+        match self {
+            Self::Integration(e) => e.ts,
+            Self::Ledger(e) => e.ts,
+            Self::Login(e) => e.ts,
+        }
     }
 }

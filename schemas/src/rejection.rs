@@ -35,11 +35,21 @@ pub enum RejectCode {
     UnknownTopic,
     /// The record passed validation but the database refused its row.
     RejectedByDatabase,
+    /// An OriginFD or Stripe event whose type is outside the allowlist: the
+    /// pipeline refuses what it has not been taught to read rather than
+    /// storing it unexamined.
+    UnknownEventType,
+    /// An integration event names a site that is not in the registry or is
+    /// deactivated. Decoders never give this code; the allowlist does.
+    UnknownSite,
+    /// A ledger entry whose `hash` is not the SHA-256 of its canonical form:
+    /// corrupted in transit, or edited after it was chained.
+    HashMismatch,
 }
 
 impl RejectCode {
     /// Every code, in a stable order.
-    pub const ALL: [RejectCode; 12] = [
+    pub const ALL: [RejectCode; 15] = [
         Self::MalformedJson,
         Self::UnsupportedSchemaVersion,
         Self::SchemaViolation,
@@ -52,6 +62,9 @@ impl RejectCode {
         Self::BatchTooLarge,
         Self::UnknownTopic,
         Self::RejectedByDatabase,
+        Self::UnknownEventType,
+        Self::UnknownSite,
+        Self::HashMismatch,
     ];
 
     /// The code as stored and exported, in snake case.
@@ -69,6 +82,9 @@ impl RejectCode {
             Self::BatchTooLarge => "batch_too_large",
             Self::UnknownTopic => "unknown_topic",
             Self::RejectedByDatabase => "rejected_by_database",
+            Self::UnknownEventType => "unknown_event_type",
+            Self::UnknownSite => "unknown_site",
+            Self::HashMismatch => "hash_mismatch",
         }
     }
 
@@ -99,5 +115,38 @@ impl Rejection {
             code,
             message: message.into(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn every_code_parses_back_from_its_name_and_no_two_share_a_name() {
+        let mut names = BTreeSet::new();
+        for code in RejectCode::ALL {
+            assert_eq!(RejectCode::parse(code.as_str()), Some(code));
+            assert!(names.insert(code.as_str()), "{code} is named twice");
+        }
+        assert_eq!(RejectCode::parse("Malformed_JSON"), None);
+    }
+
+    #[test]
+    fn all_lists_the_codes_in_the_order_they_were_added() {
+        let mut sorted = RejectCode::ALL;
+        sorted.sort();
+        assert_eq!(sorted, RejectCode::ALL);
+    }
+
+    #[test]
+    fn the_codes_of_the_event_contracts_come_last_under_their_stored_names() {
+        let names: Vec<&str> = RejectCode::ALL[12..].iter().map(|c| c.as_str()).collect();
+        assert_eq!(
+            names,
+            ["unknown_event_type", "unknown_site", "hash_mismatch"]
+        );
     }
 }

@@ -9,8 +9,10 @@ mod database;
 mod load;
 
 use chrono::TimeDelta;
-use nexzo_ingest::IngestRules;
+use nexzo_ingest::kafka::KafkaSourceConfig;
 use nexzo_ingest::mqtt::MqttSourceConfig;
+use nexzo_ingest::webhook::WebhookConfig;
+use nexzo_ingest::{IngestRules, RecordKind};
 use serde::{Deserialize, Serialize};
 
 pub use database::DatabaseConfig;
@@ -21,6 +23,8 @@ pub use load::load;
 #[serde(default)]
 pub struct Config {
     pub mqtt: MqttSourceConfig,
+    pub kafka: KafkaSourceConfig,
+    pub webhook: WebhookConfig,
     pub database: DatabaseConfig,
     pub ingest: IngestConfig,
     pub writer: WriterConfig,
@@ -139,10 +143,21 @@ impl Config {
     pub fn ingest_rules(&self) -> IngestRules {
         let skew =
             i64::try_from(self.ingest.max_clock_skew_secs.min(MAX_CLOCK_SKEW_SECS)).unwrap_or(0);
+        let topics = &self.kafka.topics;
+        let kafka_topics = [
+            (&topics.readings, RecordKind::Readings),
+            (&topics.originfd, RecordKind::OriginFd),
+            (&topics.ledger, RecordKind::Ledger),
+            (&topics.logins, RecordKind::Logins),
+        ]
+        .into_iter()
+        .filter_map(|(topic, kind)| topic.clone().map(|t| (t, kind)))
+        .collect();
         IngestRules {
             max_payload_bytes: self.ingest.max_payload_bytes,
             max_clock_skew: TimeDelta::seconds(skew),
             topic_prefix: self.mqtt.topic_prefix.clone(),
+            kafka_topics,
         }
     }
 
@@ -150,6 +165,19 @@ impl Config {
     /// inconsistent).
     pub fn problems(&self) -> Vec<String> {
         let mut problems = self.mqtt.problems();
+        problems.extend(self.kafka.problems());
+        problems.extend(self.webhook.problems());
+        if !self.mqtt.enabled && !self.kafka.enabled && self.webhook.listen.is_none() {
+            problems.push(
+                "mqtt.enabled, kafka.enabled, webhook.listen: enable at least one source".into(),
+            );
+        }
+        if self.webhook.listen.is_some()
+            && self.webhook.max_body_bytes > self.ingest.max_payload_bytes
+        {
+            problems
+                .push("webhook.max_body_bytes: must be at most ingest.max_payload_bytes".into());
+        }
         problems.extend(self.database.problems());
         let ingest = &self.ingest;
         if ingest.max_payload_bytes == 0 || ingest.max_payload_bytes > self.mqtt.max_packet_bytes {

@@ -1,12 +1,13 @@
 //! A batch: the rows of one transaction and the acknowledgements it frees.
 
 use nexzo_ingest::{AckToken, Outcome};
-use nexzo_schemas::{AcceptedReading, QuarantineEntry};
+use nexzo_schemas::{AcceptedEvent, AcceptedReading, QuarantineEntry};
 
 /// Rows to commit together, and what to acknowledge once they are.
 #[derive(Debug, Default)]
 pub struct Batch {
     pub readings: Vec<AcceptedReading>,
+    pub events: Vec<AcceptedEvent>,
     pub quarantine: Vec<QuarantineEntry>,
     /// Quarantine ids whose readings this batch re-submits.
     pub replayed: Vec<i64>,
@@ -22,16 +23,17 @@ impl Batch {
         for outcome in outcomes {
             match outcome {
                 Outcome::Accepted(reading) => self.readings.push(reading),
+                Outcome::Event(event) => self.events.push(event),
                 Outcome::Quarantined(entry) => self.quarantine.push(entry),
             }
         }
-        if ack != AckToken::None {
+        if !ack.is_none() {
             self.acks.push(ack);
         }
     }
 
     pub fn rows(&self) -> usize {
-        self.readings.len() + self.quarantine.len()
+        self.readings.len() + self.events.len() + self.quarantine.len()
     }
 
     /// True when there is nothing to write and nothing to acknowledge.

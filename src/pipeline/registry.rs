@@ -4,9 +4,9 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use nexzo_ingest::{MeterInfo, Registry, SharedRegistry};
+use nexzo_ingest::{MeterInfo, Registry, SharedRegistry, SiteInfo};
 use nexzo_storage::StorageError;
-use nexzo_storage::registry::{self, MeterRow};
+use nexzo_storage::registry::{self, RegistryRows};
 use tokio_postgres::Client;
 use tokio_util::sync::CancellationToken;
 
@@ -19,7 +19,7 @@ use super::telemetry;
 /// The registry cannot be read.
 pub(crate) async fn load_registry(client: &mut Client) -> Result<(i64, Registry), StorageError> {
     let (version, rows) = registry::load(client).await?;
-    telemetry::registry_loaded(version, rows.len());
+    telemetry::registry_loaded(version, rows.meters.len(), rows.sites.len());
     Ok((version, to_registry(rows)))
 }
 
@@ -68,7 +68,7 @@ async fn refresh_once(
     load_registry(client).await.map(Some)
 }
 
-fn to_registry(rows: Vec<MeterRow>) -> Registry {
+fn to_registry(rows: RegistryRows) -> Registry {
     let mut interned: HashMap<String, Arc<str>> = HashMap::new();
     let mut intern = |s: String| {
         interned
@@ -77,6 +77,7 @@ fn to_registry(rows: Vec<MeterRow>) -> Registry {
             .clone()
     };
     let meters = rows
+        .meters
         .into_iter()
         .map(|row| {
             let info = MeterInfo {
@@ -88,5 +89,17 @@ fn to_registry(rows: Vec<MeterRow>) -> Registry {
             (row.meter_id, info)
         })
         .collect();
-    Registry::new(meters)
+    let sites = rows
+        .sites
+        .into_iter()
+        .map(|row| {
+            let info = SiteInfo {
+                tenant_id: intern(row.tenant_id),
+                property_id: intern(row.property_id),
+                active: row.active,
+            };
+            (row.site_id, info)
+        })
+        .collect();
+    Registry::new(meters, sites)
 }

@@ -6,7 +6,10 @@ use std::time::Duration;
 use anyhow::Context;
 use arc_swap::ArcSwap;
 use backon::{BackoffBuilder, ExponentialBuilder};
+use nexzo_ingest::kafka::KafkaSource;
 use nexzo_ingest::mqtt::MqttSource;
+use nexzo_ingest::webhook;
+use nexzo_ingest::{Acknowledgers, Envelope};
 use nexzo_storage::migrate;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -48,11 +51,11 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     drop(client);
     let registry = Arc::new(ArcSwap::from_pointee(registry));
 
-    let (source, acker, acker_task) = MqttSource::new(config.mqtt.clone())
-        .map_err(anyhow::Error::msg)
-        .context("configuring MQTT")?;
     let (envelope_tx, envelope_rx) = mpsc::channel(config.ingest.queue_capacity_messages);
     let (batch_tx, batch_rx) = mpsc::channel(WRITE_QUEUE_BATCHES);
+    let Sources { mut tasks, acks } = start_sources(&config, &envelope_tx, &shutdown)?;
+    // The validating stage ends once every source has dropped its sender.
+    drop(envelope_tx);
 
     let refresher = tokio::spawn(refresh_registry(
         url.clone(),
@@ -61,23 +64,19 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         Duration::from_millis(config.ingest.registry_refresh_ms),
         shutdown.child_token(),
     ));
-    let tasks = [
-        tokio::spawn(source.run(envelope_tx, shutdown.clone())),
-        tokio::spawn(process_stage(
-            envelope_rx,
-            batch_tx,
-            config.ingest_rules(),
-            registry,
-            limits(&config),
-        )),
-        tokio::spawn(write_stage(
-            batch_rx,
-            Database::new(url),
-            acker,
-            config.writer.clone(),
-        )),
-        acker_task,
-    ];
+    tasks.push(tokio::spawn(process_stage(
+        envelope_rx,
+        batch_tx,
+        config.ingest_rules(),
+        registry,
+        limits(&config),
+    )));
+    tasks.push(tokio::spawn(write_stage(
+        batch_rx,
+        Database::new(url),
+        acks,
+        config.writer.clone(),
+    )));
     info!("pipeline running");
 
     shutdown.cancelled().await;
@@ -91,8 +90,53 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
     Ok(())
 }
 
+/// The running sources and how to acknowledge to them.
+#[derive(Default)]
+struct Sources {
+    tasks: Vec<JoinHandle<()>>,
+    acks: Acknowledgers,
+}
+
+/// Starts every enabled source, each feeding `tx`.
+fn start_sources(
+    config: &Config,
+    tx: &mpsc::Sender<Envelope>,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Sources> {
+    let mut sources = Sources::default();
+    if config.mqtt.enabled {
+        let (source, acker, acker_task) = MqttSource::new(config.mqtt.clone())
+            .map_err(anyhow::Error::msg)
+            .context("configuring MQTT")?;
+        sources
+            .tasks
+            .push(tokio::spawn(source.run(tx.clone(), shutdown.clone())));
+        sources.tasks.push(acker_task);
+        sources.acks.mqtt = Some(acker);
+    }
+    if config.kafka.enabled {
+        let (source, acker, acker_task) = KafkaSource::new(&config.kafka)
+            .map_err(anyhow::Error::msg)
+            .context("configuring Kafka")?;
+        sources
+            .tasks
+            .push(tokio::spawn(source.run(tx.clone(), shutdown.clone())));
+        sources.tasks.push(acker_task);
+        sources.acks.kafka = Some(acker);
+    }
+    if config.webhook.listen.is_some() {
+        let (config, tx, shutdown) = (config.webhook.clone(), tx.clone(), shutdown.clone());
+        sources.tasks.push(tokio::spawn(async move {
+            if let Err(err) = webhook::serve(config, tx, shutdown).await {
+                tracing::error!(cause = %err, "webhook endpoint failed; webhooks are not received");
+            }
+        }));
+    }
+    Ok(sources)
+}
+
 /// Waits for every stage to finish, up to `limit`.
-async fn drain(tasks: [JoinHandle<()>; 4], limit: Duration) {
+async fn drain(tasks: Vec<JoinHandle<()>>, limit: Duration) {
     let all = async {
         for task in tasks {
             let _ = task.await;

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use metrics::{counter, histogram};
 use nexzo_ingest::Outcome;
-use nexzo_schemas::{QuarantineEntry, Transport};
+use nexzo_schemas::{EventRecord, QuarantineEntry, Transport};
 use nexzo_storage::{ErrorKind, StorageError, WriteReport};
 use tracing::{debug, error, warn};
 
@@ -21,6 +21,14 @@ pub(super) fn received(transport: Transport, bytes: usize) {
 pub(super) fn decided(outcome: &Outcome) {
     match outcome {
         Outcome::Accepted(_) => counter!("nexzo_ingest_accepted_readings_total").increment(1),
+        Outcome::Event(event) => {
+            let kind = match &event.record {
+                EventRecord::Integration(_) => "integration",
+                EventRecord::Ledger(_) => "ledger",
+                EventRecord::Login(_) => "login",
+            };
+            counter!("nexzo_ingest_accepted_events_total", "kind" => kind).increment(1);
+        }
         Outcome::Quarantined(entry) => rejected(entry),
     }
 }
@@ -40,6 +48,8 @@ pub(super) fn committed(report: &WriteReport, elapsed: Duration) {
     counter!("nexzo_writer_readings_inserted_total").increment(report.inserted);
     counter!("nexzo_writer_readings_duplicate_total").increment(report.duplicates);
     counter!("nexzo_writer_quarantined_total").increment(report.quarantined);
+    counter!("nexzo_writer_events_inserted_total").increment(report.events_inserted);
+    counter!("nexzo_writer_events_duplicate_total").increment(report.events_duplicates);
     #[allow(clippy::cast_precision_loss)] // a batch's row count fits an f64 exactly
     histogram!("nexzo_writer_batch_rows")
         .record((report.inserted + report.duplicates + report.quarantined) as f64);
@@ -88,10 +98,13 @@ pub(super) fn quarantine_refused(err: &StorageError, count: usize) {
 }
 
 /// The registry was reloaded.
-pub(super) fn registry_loaded(version: i64, meters: usize) {
-    #[allow(clippy::cast_precision_loss)] // meter counts fit an f64 exactly
-    metrics::gauge!("nexzo_registry_meters").set(meters as f64);
-    tracing::info!(version, meters, "meter registry loaded");
+pub(super) fn registry_loaded(version: i64, meters: usize, sites: usize) {
+    #[allow(clippy::cast_precision_loss)] // registry sizes fit an f64 exactly
+    {
+        metrics::gauge!("nexzo_registry_meters").set(meters as f64);
+        metrics::gauge!("nexzo_registry_sites").set(sites as f64);
+    }
+    tracing::info!(version, meters, sites, "meter registry loaded");
 }
 
 /// The registry could not be refreshed; the last snapshot stays in use.

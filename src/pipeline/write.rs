@@ -5,8 +5,8 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
-use nexzo_ingest::mqtt::MqttAcker;
-use nexzo_schemas::{AcceptedReading, QuarantineEntry, RejectCode};
+use nexzo_ingest::Acknowledgers;
+use nexzo_schemas::{QuarantineEntry, RejectCode};
 use nexzo_storage::readings::prepare_session;
 use nexzo_storage::{BatchWrite, ErrorKind, StorageError, WriteReport, write_batch};
 use tokio::sync::mpsc;
@@ -50,7 +50,7 @@ impl Database {
 pub(super) async fn write_stage(
     mut batches: mpsc::Receiver<Batch>,
     mut db: Database,
-    acker: MqttAcker,
+    acks: Acknowledgers,
     config: WriterConfig,
 ) {
     while let Some(batch) = batches.recv().await {
@@ -58,19 +58,19 @@ pub(super) async fn write_stage(
         let report = write_durably(&mut db, &batch, &config).await;
         telemetry::committed(&report, started.elapsed());
         telemetry::acknowledged(batch.acks.len());
-        acker.acknowledge(batch.acks);
+        acks.acknowledge(batch.acks);
     }
 }
 
 /// Commits `batch`, retrying failures with backoff until it succeeds.
 ///
 /// When the database refuses the data itself (a constraint or value error),
-/// the readings are split in halves and written separately until the
+/// the batch's rows are split in halves and written separately until the
 /// refused rows are isolated; those are quarantined as
 /// `rejected_by_database` and everything else is stored. Parts commit in
-/// separate transactions; that is safe because readings are idempotent and
-/// the batch's quarantine entries and replay marks travel with exactly one
-/// part.
+/// separate transactions; that is safe because every write is idempotent
+/// and the batch's quarantine entries and replay marks travel with exactly
+/// one part.
 pub(crate) async fn write_durably(
     db: &mut Database,
     batch: &Batch,
@@ -78,20 +78,17 @@ pub(crate) async fn write_durably(
 ) -> WriteReport {
     let mut total = WriteReport::default();
     let mut refused: Vec<QuarantineEntry> = Vec::new();
-    // Ranges of readings still to write; the flag marks the part that carries
-    // the batch's quarantine entries and replay marks.
-    let mut pending: Vec<(Range<usize>, bool)> = vec![(0..batch.readings.len(), true)];
+    // Row ranges still to write, over readings then events; the flag marks
+    // the part that carries the quarantine entries and replay marks.
+    let mut pending: Vec<(Range<usize>, bool)> =
+        vec![(0..batch.readings.len() + batch.events.len(), true)];
     let mut backoff = backoff(config);
 
     while let Some((range, carries_rest)) = pending.pop() {
-        let part = BatchWrite {
-            readings: &batch.readings[range.clone()],
-            quarantine: if carries_rest { &batch.quarantine } else { &[] },
-            replayed: if carries_rest { &batch.replayed } else { &[] },
-        };
+        let part = part_of(batch, &range, carries_rest);
         match write_once(db, part).await {
             Ok(report) => {
-                add(&mut total, report);
+                total.add(report);
                 backoff = self::backoff(config);
             }
             Err(err) if err.kind() == ErrorKind::Rejected && range.len() > 1 => {
@@ -101,7 +98,7 @@ pub(crate) async fn write_durably(
             }
             Err(err) if err.kind() == ErrorKind::Rejected && range.len() == 1 => {
                 telemetry::row_refused(&err);
-                refused.push(refused_entry(&batch.readings[range.start], &err));
+                refused.push(refused_entry(batch, range.start, &err));
                 if carries_rest {
                     pending.push((range.end..range.end, true));
                 }
@@ -125,10 +122,20 @@ pub(crate) async fn write_durably(
             quarantine: refused,
             ..Batch::default()
         };
-        let report = Box::pin(write_durably(db, &rest, config)).await;
-        add(&mut total, report);
+        total.add(Box::pin(write_durably(db, &rest, config)).await);
     }
     total
+}
+
+/// The rows `range` covers (readings first, then events).
+fn part_of<'b>(batch: &'b Batch, range: &Range<usize>, carries_rest: bool) -> BatchWrite<'b> {
+    let r = batch.readings.len();
+    BatchWrite {
+        readings: &batch.readings[range.start.min(r)..range.end.min(r)],
+        events: &batch.events[range.start.max(r) - r..range.end.max(r) - r],
+        quarantine: if carries_rest { &batch.quarantine } else { &[] },
+        replayed: if carries_rest { &batch.replayed } else { &[] },
+    }
 }
 
 async fn write_once(db: &mut Database, part: BatchWrite<'_>) -> Result<WriteReport, StorageError> {
@@ -136,20 +143,26 @@ async fn write_once(db: &mut Database, part: BatchWrite<'_>) -> Result<WriteRepo
     write_batch(client, part).await
 }
 
-fn refused_entry(reading: &AcceptedReading, err: &StorageError) -> QuarantineEntry {
+/// The quarantine entry for row `index` of the batch, refused by the database.
+fn refused_entry(batch: &Batch, index: usize, err: &StorageError) -> QuarantineEntry {
+    let (received_at, meter_id, origin) = match batch.readings.get(index) {
+        Some(r) => (
+            r.received_at,
+            Some(r.reading.meter_id.clone()),
+            r.origin.clone(),
+        ),
+        None => {
+            let e = &batch.events[index - batch.readings.len()];
+            (e.received_at, None, e.origin.clone())
+        }
+    };
     QuarantineEntry {
-        received_at: reading.received_at,
+        received_at,
         code: RejectCode::RejectedByDatabase,
         message: err.cause(),
-        meter_id: Some(reading.reading.meter_id.clone()),
-        origin: reading.origin.clone(),
+        meter_id,
+        origin,
     }
-}
-
-fn add(total: &mut WriteReport, report: WriteReport) {
-    total.inserted += report.inserted;
-    total.duplicates += report.duplicates;
-    total.quarantined += report.quarantined;
 }
 
 fn backoff(config: &WriterConfig) -> impl Iterator<Item = Duration> + use<> {

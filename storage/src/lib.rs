@@ -8,6 +8,7 @@
 
 mod connect;
 mod error;
+mod events;
 pub mod migrate;
 pub mod quarantine;
 pub mod readings;

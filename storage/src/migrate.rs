@@ -13,11 +13,18 @@ pub struct Migration {
 }
 
 /// Every migration this build knows, oldest first.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "readings_registry_quarantine",
-    sql: include_str!("../migrations/0001_readings_registry_quarantine.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "readings_registry_quarantine",
+        sql: include_str!("../migrations/0001_readings_registry_quarantine.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "events_ledger_logins",
+        sql: include_str!("../migrations/0002_events_ledger_logins.sql"),
+    },
+];
 
 /// An arbitrary constant that serialises concurrent migrators (two pipeline
 /// instances starting together) through a transaction-scoped advisory lock.

@@ -2,13 +2,13 @@
 //! together, or not at all.
 
 use futures_util::pin_mut;
-use nexzo_schemas::{AcceptedReading, QuarantineEntry};
+use nexzo_schemas::{AcceptedEvent, AcceptedReading, QuarantineEntry};
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Transaction};
 
 use crate::error::StorageError;
-use crate::quarantine;
+use crate::{events, quarantine};
 
 /// Readings go through a per-connection staging table so that one binary
 /// COPY (the fastest way in) can still end in `ON CONFLICT DO NOTHING` on the
@@ -49,6 +49,7 @@ const MERGE_STAGING: &str = "
 #[derive(Debug, Clone, Copy, Default)]
 pub struct BatchWrite<'a> {
     pub readings: &'a [AcceptedReading],
+    pub events: &'a [AcceptedEvent],
     pub quarantine: &'a [QuarantineEntry],
     /// Quarantine entries whose readings this batch re-submits; they are
     /// marked replayed in the same transaction.
@@ -64,6 +65,21 @@ pub struct WriteReport {
     pub duplicates: u64,
     /// Quarantine entries stored.
     pub quarantined: u64,
+    /// Integration events, ledger entries and logins that were new.
+    pub events_inserted: u64,
+    /// Events whose id was already stored.
+    pub events_duplicates: u64,
+}
+
+impl WriteReport {
+    /// Adds another part's counts to these.
+    pub fn add(&mut self, other: WriteReport) {
+        self.inserted += other.inserted;
+        self.duplicates += other.duplicates;
+        self.quarantined += other.quarantined;
+        self.events_inserted += other.events_inserted;
+        self.events_duplicates += other.events_duplicates;
+    }
 }
 
 /// Prepares a fresh connection for [`write_batch`].
@@ -98,6 +114,7 @@ pub async fn write_batch(
         .await
         .map_err(|e| StorageError::new("starting a batch", e))?;
     let inserted = write_readings(&tx, batch.readings).await?;
+    let events = events::insert(&tx, batch.events).await?;
     let quarantined = quarantine::insert(&tx, batch.quarantine).await?;
     if !batch.replayed.is_empty() {
         quarantine::mark_replayed(&tx, batch.replayed).await?;
@@ -111,6 +128,8 @@ pub async fn write_batch(
         inserted,
         duplicates: staged - inserted,
         quarantined,
+        events_inserted: events.inserted,
+        events_duplicates: events.duplicates,
     })
 }
 

@@ -14,6 +14,22 @@ pub struct MeterRow {
     pub active: bool,
 }
 
+/// One registered OriginFD site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SiteRow {
+    pub site_id: String,
+    pub tenant_id: String,
+    pub property_id: String,
+    pub active: bool,
+}
+
+/// Everything the allowlist holds.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistryRows {
+    pub meters: Vec<MeterRow>,
+    pub sites: Vec<SiteRow>,
+}
+
 /// The registry's change counter; it moves whenever any meter changes.
 ///
 /// # Errors
@@ -32,7 +48,7 @@ pub async fn version(client: &Client) -> Result<i64, StorageError> {
 /// # Errors
 ///
 /// The query failed.
-pub async fn load(client: &mut Client) -> Result<(i64, Vec<MeterRow>), StorageError> {
+pub async fn load(client: &mut Client) -> Result<(i64, RegistryRows), StorageError> {
     // One snapshot for both statements, so the version matches the rows.
     let tx = client
         .build_transaction()
@@ -53,6 +69,13 @@ pub async fn load(client: &mut Client) -> Result<(i64, Vec<MeterRow>), StorageEr
         )
         .await
         .map_err(|e| StorageError::new("reading the registry", e))?;
+    let sites = tx
+        .query(
+            "SELECT site_id, tenant_id, property_id, active FROM integration_sites",
+            &[],
+        )
+        .await
+        .map_err(|e| StorageError::new("reading the site registry", e))?;
     tx.commit()
         .await
         .map_err(|e| StorageError::new("finishing the registry read", e))?;
@@ -67,7 +90,16 @@ pub async fn load(client: &mut Client) -> Result<(i64, Vec<MeterRow>), StorageEr
             active: r.get(4),
         })
         .collect();
-    Ok((version, meters))
+    let sites = sites
+        .iter()
+        .map(|r| SiteRow {
+            site_id: r.get(0),
+            tenant_id: r.get(1),
+            property_id: r.get(2),
+            active: r.get(3),
+        })
+        .collect();
+    Ok((version, RegistryRows { meters, sites }))
 }
 
 /// Registers a meter or updates its registration.
@@ -93,5 +125,30 @@ pub async fn upsert(client: &Client, meter: &MeterRow) -> Result<(), StorageErro
         )
         .await
         .map_err(|e| StorageError::new("registering a meter", e))?;
+    Ok(())
+}
+
+/// Registers an OriginFD site or updates its registration.
+///
+/// # Errors
+///
+/// The statement failed.
+pub async fn upsert_site(client: &Client, site: &SiteRow) -> Result<(), StorageError> {
+    client
+        .execute(
+            "INSERT INTO integration_sites (site_id, tenant_id, property_id, active)
+             VALUES ($1, $2, $3, $4)
+             ON CONFLICT (site_id) DO UPDATE SET
+                 tenant_id = EXCLUDED.tenant_id, property_id = EXCLUDED.property_id,
+                 active = EXCLUDED.active",
+            &[
+                &site.site_id,
+                &site.tenant_id,
+                &site.property_id,
+                &site.active,
+            ],
+        )
+        .await
+        .map_err(|e| StorageError::new("registering a site", e))?;
     Ok(())
 }

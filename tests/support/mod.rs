@@ -6,6 +6,8 @@
 #![allow(dead_code)] // each test binary uses a different part of this module
 #![allow(unreachable_pub)] // test helpers are shared between modules, not exported
 
+pub mod http;
+pub mod kafka;
 pub mod pipeline;
 pub mod publish;
 

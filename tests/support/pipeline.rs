@@ -22,6 +22,22 @@ pub struct Settings {
     pub ingest: BTreeMap<String, String>,
     /// `key = value` lines of the `[writer]` table.
     pub writer: BTreeMap<String, String>,
+    /// Whether the MQTT source runs.
+    pub mqtt_enabled: bool,
+    /// The `[kafka]` table: group and topics, when Kafka is consumed.
+    pub kafka: Option<KafkaSettings>,
+    /// Extra TOML appended verbatim (for tables such as `[webhook]`).
+    pub extra: String,
+    /// The log line that says the sources are ready, when not the default.
+    pub ready: Option<&'static str>,
+}
+
+/// The Kafka part of a test pipeline's configuration.
+#[derive(Clone, Debug)]
+pub struct KafkaSettings {
+    pub group: String,
+    /// `(kind, topic)`: kind is readings, originfd, ledger or logins.
+    pub topics: Vec<(String, String)>,
 }
 
 impl Settings {
@@ -37,7 +53,55 @@ impl Settings {
                 ("retry_min_ms".into(), "50".into()),
                 ("retry_max_ms".into(), "1000".into()),
             ]),
+            mqtt_enabled: true,
+            kafka: None,
+            extra: String::new(),
+            ready: None,
         }
+    }
+
+    /// Consumes the given `(kind, topic)` pairs from Kafka in `group`, with
+    /// the MQTT source off.
+    pub fn with_kafka(mut self, group: &str, topics: &[(&str, &str)]) -> Settings {
+        let topics = topics
+            .iter()
+            .map(|(k, t)| ((*k).to_owned(), (*t).to_owned()))
+            .collect();
+        self.kafka = Some(KafkaSettings {
+            group: group.into(),
+            topics,
+        });
+        self.mqtt_enabled = false;
+        self
+    }
+
+    /// The log line that says the pipeline's sources are ready.
+    fn ready_line(&self) -> &'static str {
+        if let Some(line) = self.ready {
+            return line;
+        }
+        if self.kafka.is_some() {
+            "kafka partitions assigned"
+        } else {
+            "mqtt source subscribed"
+        }
+    }
+
+    fn kafka_table(&self) -> String {
+        let Some(kafka) = &self.kafka else {
+            return String::new();
+        };
+        let mut text = format!(
+            "[kafka]\nenabled = true\nbrokers = \"{}\"\ngroup_id = \"{}\"\nsession_timeout_ms = 6000\n\n[kafka.topics]\n",
+            super::kafka::brokers(),
+            kafka.group
+        );
+        for kind in ["readings", "originfd", "ledger", "logins"] {
+            if let Some((_, topic)) = kafka.topics.iter().find(|(k, _)| k == kind) {
+                text.push_str(&format!("{kind} = \"{topic}\"\n"));
+            }
+        }
+        text
     }
 
     /// Sets `key = value` in `[ingest]`.
@@ -67,6 +131,7 @@ impl Settings {
         let text = format!(
             r#"
 [mqtt]
+enabled = {mqtt_enabled}
 url = "mqtt://{host}:{port}"
 client_id = "{client}"
 topic_prefix = "{prefix}"
@@ -79,12 +144,19 @@ url = "{db}"
 
 [writer]
 {writer}
+
+{kafka}
+
+{extra}
 "#,
             client = self.client_id,
             prefix = self.topic_prefix,
             db = self.database_url,
             ingest = table_lines(&self.ingest),
             writer = table_lines(&self.writer),
+            mqtt_enabled = self.mqtt_enabled,
+            kafka = self.kafka_table(),
+            extra = self.extra,
         );
         let path = std::env::temp_dir().join(format!("{}.toml", unique_name("config")));
         std::fs::write(&path, text).expect("write test config");
@@ -126,20 +198,16 @@ impl Pipeline {
         });
 
         let mut pipeline = Pipeline { child, logs };
-        pipeline.wait_until_subscribed().await;
+        pipeline.wait_until_ready(settings.ready_line()).await;
         pipeline
     }
 
     /// Waits for the subscription, failing at once, with the logs, if the
     /// process exits instead.
-    async fn wait_until_subscribed(&mut self) {
+    async fn wait_until_ready(&mut self, ready_line: &str) {
         let started = std::time::Instant::now();
         loop {
-            if self
-                .logs()
-                .iter()
-                .any(|l| l.contains("mqtt source subscribed"))
-            {
+            if self.logs().iter().any(|l| l.contains(ready_line)) {
                 return;
             }
             if let Some(status) = self.child.try_wait().expect("poll child") {
@@ -151,7 +219,7 @@ impl Pipeline {
             }
             assert!(
                 started.elapsed() < super::PATIENCE,
-                "the pipeline never subscribed:\n{}",
+                "the pipeline never got ready:\n{}",
                 self.logs().join("\n")
             );
             tokio::time::sleep(Duration::from_millis(50)).await;

@@ -59,3 +59,39 @@ pub fn ts(minutes: i64) -> String {
         .to_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
+
+/// How long to listen for the broker's dropped counter. Mosquitto publishes
+/// a `$SYS` value (retained) only once it has changed from zero, and then
+/// every `sys_interval` (1 s in the project's configuration): three
+/// intervals without it mean nothing was ever dropped.
+const SYS_WAIT: std::time::Duration = std::time::Duration::from_secs(3);
+
+/// The broker's own count of messages it dropped for clients whose queues
+/// were full, read from Mosquitto's `$SYS` tree. A publisher sees every
+/// PUBACK even when this grows: it is the only trace of that loss.
+pub async fn broker_dropped_messages() -> u64 {
+    let (host, port) = mqtt_address();
+    let (client, mut eventloop) =
+        AsyncClient::new(MqttOptions::new(unique_name("sys"), host, port), 10);
+    client
+        .subscribe("$SYS/broker/publish/messages/dropped", QoS::AtMostOnce)
+        .await
+        .expect("subscribe to $SYS");
+    let read = async {
+        loop {
+            match eventloop.poll().await {
+                Ok(Event::Incoming(Incoming::Publish(p))) => {
+                    break String::from_utf8_lossy(&p.payload)
+                        .trim()
+                        .parse()
+                        .expect("a $SYS counter is a number");
+                }
+                Ok(_) => {}
+                Err(err) => panic!("reading $SYS failed: {err}"),
+            }
+        }
+    };
+    let count = tokio::time::timeout(SYS_WAIT, read).await.unwrap_or(0);
+    client.disconnect().await.ok();
+    count
+}

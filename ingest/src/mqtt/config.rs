@@ -7,6 +7,9 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct MqttSourceConfig {
+    /// Read from MQTT at all. Turn off for a pipeline instance that only
+    /// consumes Kafka. Default: true.
+    pub enabled: bool,
     /// Broker address as `mqtt://host:port`. TLS (`mqtts://`) is not
     /// supported yet; run the pipeline next to the broker or behind a TLS
     /// terminator. Default: `mqtt://127.0.0.1:11883`, the local test broker.
@@ -47,6 +50,7 @@ pub struct MqttSourceConfig {
 impl Default for MqttSourceConfig {
     fn default() -> Self {
         Self {
+            enabled: true,
             url: "mqtt://127.0.0.1:11883".into(),
             client_id: "nexzo-telemetry".into(),
             username: None,
@@ -90,6 +94,9 @@ impl MqttSourceConfig {
     /// Every problem with these settings, for reporting all at once.
     pub fn problems(&self) -> Vec<String> {
         let mut problems = Vec::new();
+        if !self.enabled {
+            return problems;
+        }
         if let Err(e) = self.host_port() {
             problems.push(format!("mqtt.url: {e}"));
         }

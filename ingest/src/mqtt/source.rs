@@ -126,7 +126,7 @@ impl MqttSource {
                 }
                 Err(err) => {
                     let fallback = Duration::from_millis(self.config.reconnect_max_ms);
-                    wait_to_reconnect(err, &mut backoff, fallback).await;
+                    wait_to_reconnect(err, &mut backoff, fallback, &shutdown).await;
                 }
             }
 
@@ -191,12 +191,17 @@ impl MqttSource {
     }
 }
 
+/// Sleeps before the next connection attempt; a shutdown cuts it short.
 async fn wait_to_reconnect(
     err: ConnectionError,
     backoff: &mut impl Iterator<Item = Duration>,
     fallback: Duration,
+    shutdown: &CancellationToken,
 ) {
     let delay = backoff.next().unwrap_or(fallback);
     warn!(cause = %err, retry_in_ms = delay.as_millis(), "mqtt connection lost; reconnecting");
-    tokio::time::sleep(delay).await;
+    tokio::select! {
+        () = tokio::time::sleep(delay) => {}
+        () = shutdown.cancelled() => {}
+    }
 }

@@ -13,6 +13,7 @@ mod wire;
 
 use chrono::{DateTime, Utc};
 
+pub(crate) use decode::check_register;
 pub use decode::{DecodedItem, DecodedMessage, decode_item, decode_message};
 
 /// The contract version this build reads.
