@@ -1,10 +1,10 @@
-//! Everything between a transport and the writer: sources that read MQTT
-//! (and later Kafka and webhooks), and the decision of what each payload
-//! becomes — accepted readings or quarantine entries.
+//! Everything between a transport and the writer: sources that read MQTT,
+//! Kafka and signed webhooks, and the decision of what each payload becomes
+//! — accepted readings and events, or quarantine entries.
 //!
 //! This crate owns the ingest rules: size caps, topic shapes, the contract
-//! check (through `nexzo-schemas`), clock-skew checks and the meter
-//! allowlist. It must not talk to the database: the registry arrives as a
+//! check (through `nexzo-schemas`), clock-skew checks and the meter and
+//! site allowlists. It must not talk to the database: the registry arrives as a
 //! snapshot the binary refreshes, and acknowledgements are sent back to the
 //! sources only when the binary says the rows are committed.
 
