@@ -9,6 +9,7 @@ mod cli;
 mod commands;
 mod config;
 mod logging;
+mod ops;
 mod pipeline;
 
 use std::process::ExitCode;
@@ -93,17 +94,34 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
     }
 }
 
+/// How often histogram summaries are folded for `/metrics`.
+const METRICS_UPKEEP: std::time::Duration = std::time::Duration::from_secs(5);
+
 async fn run(config: Config) -> anyhow::Result<()> {
-    if let Some(addr) = &config.runtime.metrics_listen {
-        let addr: std::net::SocketAddr = addr.parse().context("runtime.metrics_listen")?;
-        metrics_exporter_prometheus::PrometheusBuilder::new()
-            .with_http_listener(addr)
-            .install()
-            .context("starting the metrics endpoint")?;
-    }
+    let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
+        .install_recorder()
+        .context("installing the metrics recorder")?;
+    let upkeep = metrics.clone();
+    tokio::spawn(async move {
+        loop {
+            tokio::time::sleep(METRICS_UPKEEP).await;
+            upkeep.run_upkeep();
+        }
+    });
+
     let shutdown = CancellationToken::new();
+    let health = ops::Health::default();
+    if let Some(addr) = &config.runtime.ops_listen {
+        let addr: std::net::SocketAddr = addr.parse().context("runtime.ops_listen")?;
+        let (health, token) = (health.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            if let Err(err) = ops::serve(addr, health, metrics, token).await {
+                tracing::error!(cause = %err, "ops endpoint failed; no health or metrics are served");
+            }
+        });
+    }
     tokio::spawn(cancel_on_signal(shutdown.clone()));
-    pipeline::run(config, shutdown).await
+    pipeline::run(config, shutdown, health).await
 }
 
 /// Fires `shutdown` on SIGTERM or SIGINT.

@@ -8,6 +8,7 @@ mod support;
 
 use std::process::Command;
 
+use support::http::{free_port, get};
 use support::pipeline::{Pipeline, Settings, pause};
 use support::publish::{broker_dropped_messages, publish_all, reading, ts};
 use support::{TestDb, database_url, eventually, wait_for_count};
@@ -116,8 +117,16 @@ async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
 
     let db = TestDb::create(&chaos_url).await;
     register_fleet(&db).await;
-    let settings = Settings::new(&db.url);
+    let ops_port = free_port();
+    let mut settings = Settings::new(&db.url);
+    settings.extra = format!("[runtime]\nops_listen = \"127.0.0.1:{ops_port}\"\n");
     let pipeline = Pipeline::start(&settings).await;
+    pipeline.wait_for_log("ops endpoint listening").await;
+    assert_eq!(
+        get(ops_port, "/readyz").await.0,
+        200,
+        "ready before the outage"
+    );
     let dropped_before = broker_dropped_messages().await;
 
     publish_all(fleet(&settings, 0, 100)).await;
@@ -136,6 +145,13 @@ async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
         peak_rss = peak_rss.max(pipeline.rss_bytes());
     }
     pipeline.wait_for_log("write failed; retrying").await;
+    let (status, body) = get(ops_port, "/readyz").await;
+    assert_eq!(status, 503, "not ready while the database is down: {body}");
+    assert!(
+        body.contains("\"database\":false") && body.contains("\"mqtt\":true"),
+        "{body}"
+    );
+    assert_eq!(get(ops_port, "/healthz").await.0, 200, "alive all the same");
 
     let status = Command::new("bash")
         .args(["-c", &start_db])
@@ -144,6 +160,20 @@ async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
     assert!(status.success(), "restarting the chaos database failed");
 
     wait_for_count(&db, "SELECT count(*) FROM readings", METERS * 500).await;
+    assert_eq!(
+        get(ops_port, "/readyz").await.0,
+        200,
+        "ready again once writes succeed"
+    );
+    let (_, metrics) = get(ops_port, "/metrics").await;
+    assert!(
+        metrics.contains("nexzo_writer_retries_total"),
+        "retries are counted:\n{metrics}"
+    );
+    assert!(
+        metrics.contains("nexzo_writer_readings_inserted_total"),
+        "{metrics}"
+    );
     drop(pipeline);
     assert_exact(&db, 500).await;
     assert_eq!(

@@ -17,6 +17,8 @@ cd "$root"
 cargo build --release --locked --bin nexzo-telemetry
 
 binary="${CARGO_TARGET_DIR:-$root/target}/release/nexzo-telemetry"
+# Health, readiness and metrics on a fixed local port for a local run.
+export NEXZO_RUNTIME__OPS_LISTEN="${NEXZO_RUNTIME__OPS_LISTEN:-127.0.0.1:9464}"
 args=()
 [ $# -gt 0 ] && args=(--config "$1")
 "$binary" "${args[@]}" migrate
@@ -25,5 +27,6 @@ cat >&2 <<TEXT
   $binary meters put --meter m-1 --tenant t-1 --property p-1
   mosquitto_pub -p $NEXZO_MQTT_PORT -q 1 -t meters/m-1/readings \\
     -m '{"schema_version":1,"meter_id":"m-1","ts":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","energy_wh":1234}'
+Readiness and metrics: http://$NEXZO_RUNTIME__OPS_LISTEN/readyz and /metrics
 TEXT
 exec "$binary" "${args[@]}" run

@@ -10,6 +10,7 @@
 
 pub mod ack;
 pub mod envelope;
+pub mod health;
 pub mod kafka;
 pub mod mqtt;
 pub mod registry;
@@ -19,5 +20,6 @@ pub mod webhook;
 
 pub use ack::Acknowledgers;
 pub use envelope::{AckToken, Envelope, WebhookAck};
+pub use health::Readiness;
 pub use registry::{MeterInfo, Registry, SharedRegistry, SiteInfo};
 pub use validate::{IngestRules, Outcome, RecordKind};

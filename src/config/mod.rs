@@ -100,9 +100,11 @@ pub struct RuntimeConfig {
     /// batches. Past it the process exits anyway; whatever was not
     /// acknowledged is redelivered by the broker later. Default: 30000.
     pub shutdown_timeout_ms: u64,
-    /// Address for the Prometheus `/metrics` endpoint, such as
-    /// `127.0.0.1:9464`. Default: none (no endpoint).
-    pub metrics_listen: Option<String>,
+    /// Address of the operator's endpoints (`/healthz`, `/readyz`,
+    /// `/metrics` for Prometheus), such as `127.0.0.1:9464`. Default: none
+    /// (no endpoint), so that several pipelines can share a machine without
+    /// choosing ports.
+    pub ops_listen: Option<String>,
     /// `json` for structured logs (one object per line), `text` for people
     /// at a terminal. Default: `json`.
     pub log_format: LogFormat,
@@ -112,7 +114,7 @@ impl Default for RuntimeConfig {
     fn default() -> Self {
         Self {
             shutdown_timeout_ms: 30_000,
-            metrics_listen: None,
+            ops_listen: None,
             log_format: LogFormat::Json,
         }
     }
@@ -211,11 +213,11 @@ impl Config {
                 "writer.retry_min_ms: must be positive and at most writer.retry_max_ms".into(),
             );
         }
-        if let Some(addr) = &self.runtime.metrics_listen
+        if let Some(addr) = &self.runtime.ops_listen
             && addr.parse::<std::net::SocketAddr>().is_err()
         {
             problems.push(format!(
-                "runtime.metrics_listen: {addr:?} is not an address such as 127.0.0.1:9464"
+                "runtime.ops_listen: {addr:?} is not an address such as 127.0.0.1:9464"
             ));
         }
         problems

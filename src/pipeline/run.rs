@@ -21,6 +21,7 @@ use super::process::{BatchLimits, process_stage};
 use super::registry::{load_registry, refresh_registry};
 use super::write::{Database, write_stage};
 use crate::config::Config;
+use crate::ops::Health;
 
 /// Batches waiting for the writer: one being written and one ready, so that
 /// validation overlaps the commit while at most two batches wait in memory.
@@ -34,7 +35,11 @@ const WRITE_QUEUE_BATCHES: usize = 2;
 ///
 /// Start-up failures (migrations, an unusable MQTT URL). Once running, the
 /// pipeline retries every failure rather than exit.
-pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<()> {
+pub async fn run(
+    config: Config,
+    shutdown: CancellationToken,
+    health: Health,
+) -> anyhow::Result<()> {
     let url = config.database.url.expose().to_owned();
     let Some(mut client) = connect_until_ready(&url, &config, &shutdown).await else {
         return Ok(());
@@ -53,7 +58,7 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
 
     let (envelope_tx, envelope_rx) = mpsc::channel(config.ingest.queue_capacity_messages);
     let (batch_tx, batch_rx) = mpsc::channel(WRITE_QUEUE_BATCHES);
-    let Sources { mut tasks, acks } = start_sources(&config, &envelope_tx, &shutdown)?;
+    let Sources { mut tasks, acks } = start_sources(&config, &envelope_tx, &shutdown, &health)?;
     // The validating stage ends once every source has dropped its sender.
     drop(envelope_tx);
 
@@ -71,9 +76,11 @@ pub async fn run(config: Config, shutdown: CancellationToken) -> anyhow::Result<
         registry,
         limits(&config),
     )));
+    let database = Database::new(url);
+    health.register("database", database.readiness());
     tasks.push(tokio::spawn(write_stage(
         batch_rx,
-        Database::new(url),
+        database,
         acks,
         config.writer.clone(),
     )));
@@ -102,12 +109,14 @@ fn start_sources(
     config: &Config,
     tx: &mpsc::Sender<Envelope>,
     shutdown: &CancellationToken,
+    health: &Health,
 ) -> anyhow::Result<Sources> {
     let mut sources = Sources::default();
     if config.mqtt.enabled {
         let (source, acker, acker_task) = MqttSource::new(config.mqtt.clone())
             .map_err(anyhow::Error::msg)
             .context("configuring MQTT")?;
+        health.register("mqtt", source.readiness());
         sources
             .tasks
             .push(tokio::spawn(source.run(tx.clone(), shutdown.clone())));
@@ -118,6 +127,7 @@ fn start_sources(
         let (source, acker, acker_task) = KafkaSource::new(&config.kafka)
             .map_err(anyhow::Error::msg)
             .context("configuring Kafka")?;
+        health.register("kafka", source.readiness());
         sources
             .tasks
             .push(tokio::spawn(source.run(tx.clone(), shutdown.clone())));

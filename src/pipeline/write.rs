@@ -5,7 +5,7 @@ use std::ops::Range;
 use std::time::{Duration, Instant};
 
 use backon::{BackoffBuilder, ExponentialBuilder};
-use nexzo_ingest::Acknowledgers;
+use nexzo_ingest::{Acknowledgers, Readiness};
 use nexzo_schemas::{QuarantineEntry, RejectCode};
 use nexzo_storage::readings::prepare_session;
 use nexzo_storage::{BatchWrite, ErrorKind, StorageError, WriteReport, write_batch};
@@ -20,6 +20,9 @@ use crate::config::WriterConfig;
 pub(crate) struct Database {
     url: String,
     client: Option<Client>,
+    /// True while writes succeed; false from a failed write until the next
+    /// success.
+    ready: Readiness,
 }
 
 impl Database {
@@ -27,7 +30,15 @@ impl Database {
         Self {
             url: url.into(),
             client: None,
+            ready: Readiness::default(),
         }
+    }
+
+    /// The writer's view of the database, for readiness checks. It starts
+    /// ready: the pipeline only starts after connecting once.
+    pub(crate) fn readiness(&self) -> Readiness {
+        self.ready.set(true);
+        self.ready.clone()
     }
 
     /// The open session, reconnecting first if the last one was lost.
@@ -89,6 +100,7 @@ pub(crate) async fn write_durably(
         match write_once(db, part).await {
             Ok(report) => {
                 total.add(report);
+                db.ready.set(true);
                 backoff = self::backoff(config);
             }
             Err(err) if err.kind() == ErrorKind::Rejected && range.len() > 1 => {
@@ -107,6 +119,7 @@ pub(crate) async fn write_durably(
                 telemetry::quarantine_refused(&err, part.quarantine.len());
             }
             Err(err) => {
+                db.ready.set(false);
                 let delay = backoff
                     .next()
                     .unwrap_or(Duration::from_millis(config.retry_max_ms));

@@ -9,6 +9,7 @@ use rdkafka::{ClientContext, TopicPartitionList};
 use tracing::{info, warn};
 
 use super::offsets::{OffsetTracker, PartitionId};
+use crate::health::Readiness;
 
 /// Shared between the consumer's callbacks, the source and the acker.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +18,9 @@ pub(super) struct Shared {
     /// Numbers assignments, so completions can be matched to the ownership
     /// they were read under.
     pub(super) assignments: Arc<AtomicU64>,
+    /// True once partitions are assigned or a record was read; false after
+    /// a consumer error until the next record.
+    pub(super) ready: Readiness,
 }
 
 #[derive(Debug, Clone, Default)]

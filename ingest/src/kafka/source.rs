@@ -18,6 +18,7 @@ use super::KafkaAcker;
 use super::config::KafkaSourceConfig;
 use super::context::{Context, Shared};
 use crate::envelope::{AckToken, Envelope};
+use crate::health::Readiness;
 
 /// Pause after a consumer error before reading again: librdkafka reconnects
 /// by itself, this only keeps a persistent failure from spinning.
@@ -66,6 +67,11 @@ impl KafkaSource {
         Ok((Self { consumer, shared }, acker, task))
     }
 
+    /// The consumer's state, for readiness checks.
+    pub fn readiness(&self) -> Readiness {
+        self.shared.ready.clone()
+    }
+
     /// Reads records into `tx` until `shutdown`. Consumer errors are logged
     /// and reading resumes; they are never fatal.
     pub async fn run(self, tx: mpsc::Sender<Envelope>, shutdown: CancellationToken) {
@@ -76,8 +82,12 @@ impl KafkaSource {
                 received = self.consumer.recv() => received,
             };
             let envelope = match received {
-                Ok(message) => self.envelope(&message),
+                Ok(message) => {
+                    self.shared.ready.set(true);
+                    self.envelope(&message)
+                }
                 Err(err) => {
+                    self.shared.ready.set(false);
                     warn!(cause = %err, "kafka consumer error; continuing");
                     tokio::time::sleep(ERROR_PAUSE).await;
                     continue;

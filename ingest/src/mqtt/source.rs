@@ -18,6 +18,7 @@ use tracing::{error, info, warn};
 
 use super::{MqttAcker, MqttSourceConfig};
 use crate::envelope::{AckToken, Envelope};
+use crate::health::Readiness;
 
 /// Capacity of the client's request queue (acknowledgements, subscriptions).
 /// It needs room for every message the broker may have in flight to us, so
@@ -34,6 +35,8 @@ pub struct MqttSource {
     /// Counts connections, so acknowledgements can be matched to the
     /// connection their message arrived on.
     connection: Arc<AtomicU64>,
+    /// True while connected to the broker.
+    ready: Readiness,
 }
 
 impl MqttSource {
@@ -69,10 +72,16 @@ impl MqttSource {
                 client,
                 eventloop,
                 connection,
+                ready: Readiness::default(),
             },
             acker,
             acker_task,
         ))
+    }
+
+    /// The source's connection state, for readiness checks.
+    pub fn readiness(&self) -> Readiness {
+        self.ready.clone()
     }
 
     /// Reads messages into `tx` until `shutdown`, then keeps the connection up
@@ -116,6 +125,7 @@ impl MqttSource {
                     );
                     backoff = self.backoff();
                     subscribe_pending = true;
+                    self.ready.set(true);
                 }
                 Ok(Event::Incoming(Incoming::SubAck(ack))) => self.log_suback(&ack.return_codes),
                 Ok(Event::Outgoing(Outgoing::Disconnect)) if forward.is_none() => break,
@@ -125,6 +135,7 @@ impl MqttSource {
                     break;
                 }
                 Err(err) => {
+                    self.ready.set(false);
                     let fallback = Duration::from_millis(self.config.reconnect_max_ms);
                     wait_to_reconnect(err, &mut backoff, fallback, &shutdown).await;
                 }
