@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use anyhow::Context;
 use arc_swap::ArcSwap;
-use backon::{BackoffBuilder, ExponentialBuilder};
 use nexzo_ingest::kafka::KafkaSource;
 use nexzo_ingest::mqtt::MqttSource;
 use nexzo_ingest::webhook;
@@ -19,7 +18,7 @@ use tracing::{info, warn};
 
 use super::process::{BatchLimits, process_stage};
 use super::registry::{load_registry, refresh_registry};
-use super::write::{Database, write_stage};
+use super::write::{Database, retry_delays, write_stage};
 use crate::config::Config;
 use crate::ops::Health;
 
@@ -168,12 +167,7 @@ async fn connect_until_ready(
     config: &Config,
     shutdown: &CancellationToken,
 ) -> Option<Client> {
-    let mut backoff = ExponentialBuilder::default()
-        .with_min_delay(Duration::from_millis(config.writer.retry_min_ms))
-        .with_max_delay(Duration::from_millis(config.writer.retry_max_ms))
-        .with_jitter()
-        .without_max_times()
-        .build();
+    let mut backoff = retry_delays(&config.writer);
     loop {
         match nexzo_storage::connect(url).await {
             Ok(client) => return Some(client),

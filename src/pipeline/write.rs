@@ -179,6 +179,12 @@ fn refused_entry(batch: &Batch, index: usize, err: &StorageError) -> QuarantineE
 }
 
 fn backoff(config: &WriterConfig) -> impl Iterator<Item = Duration> + use<> {
+    retry_delays(config)
+}
+
+/// Exponential delays with jitter between `retry_min_ms` and `retry_max_ms`,
+/// for every database retry of the pipeline.
+pub(super) fn retry_delays(config: &WriterConfig) -> impl Iterator<Item = Duration> + use<> {
     ExponentialBuilder::default()
         .with_min_delay(Duration::from_millis(config.retry_min_ms))
         .with_max_delay(Duration::from_millis(config.retry_max_ms))

@@ -13,9 +13,6 @@ pub fn free_port() -> u16 {
 
 /// POSTs `body` with `headers` and returns (status code, response body).
 pub async fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) -> (u16, String) {
-    let mut stream = TcpStream::connect(("127.0.0.1", port))
-        .await
-        .expect("connect to the webhook endpoint");
     let mut request = format!(
         "POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n",
         body.len()
@@ -24,40 +21,23 @@ pub async fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) 
         request.push_str(&format!("{name}: {value}\r\n"));
     }
     request.push_str("\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .expect("send request head");
-    stream.write_all(body).await.expect("send request body");
-
-    let mut response = Vec::new();
-    stream
-        .read_to_end(&mut response)
-        .await
-        .expect("read response");
-    let text = String::from_utf8_lossy(&response).into_owned();
-    let status = text
-        .split(' ')
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .expect("an HTTP status line");
-    let body = text
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
+    let mut bytes = request.into_bytes();
+    bytes.extend_from_slice(body);
+    exchange(port, &bytes).await
 }
 
 /// GETs `path` and returns (status code, response body).
 pub async fn get(port: u16, path: &str) -> (u16, String) {
+    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    exchange(port, request.as_bytes()).await
+}
+
+/// Sends one request on a fresh connection and reads the whole response.
+async fn exchange(port: u16, request: &[u8]) -> (u16, String) {
     let mut stream = TcpStream::connect(("127.0.0.1", port))
         .await
         .expect("connect to the endpoint");
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
-    stream
-        .write_all(request.as_bytes())
-        .await
-        .expect("send request");
+    stream.write_all(request).await.expect("send request");
     let mut response = Vec::new();
     stream
         .read_to_end(&mut response)
