@@ -184,7 +184,10 @@ async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
     assert!(peak_rss > 0, "memory was never sampled");
     // Reported, not asserted beyond the bound: the figure for the closing
     // notes and the benchmark table (`--no-capture` shows it).
-    eprintln!("peak resident memory during the outage: {:.1} MiB", peak_rss as f64 / 1048576.0);
+    eprintln!(
+        "peak resident memory during the outage: {:.1} MiB",
+        peak_rss as f64 / 1048576.0
+    );
     assert!(
         peak_rss < OUTAGE_RSS_LIMIT_BYTES,
         "resident memory reached {peak_rss} bytes during the outage"
