@@ -3,6 +3,9 @@
 //! ids.
 
 use chrono::{DateTime, Utc};
+use nexzo_schemas::events::IntegrationEvent;
+use nexzo_schemas::ledger::LedgerEntry;
+use nexzo_schemas::login::LoginEvent;
 use nexzo_schemas::{AcceptedEvent, EventRecord};
 use tokio_postgres::Transaction;
 
@@ -48,55 +51,56 @@ const INSERT_LOGIN: &str = "
                          $16::timestamptz[])
     ON CONFLICT DO NOTHING";
 
+/// A batch's events split by kind, each with the envelope it came in.
+#[derive(Default)]
+struct ByKind<'a> {
+    integration: Vec<(&'a AcceptedEvent, &'a IntegrationEvent)>,
+    ledger: Vec<(&'a AcceptedEvent, &'a LedgerEntry)>,
+    logins: Vec<(&'a AcceptedEvent, &'a LoginEvent)>,
+}
+
+fn by_kind(events: &[AcceptedEvent]) -> ByKind<'_> {
+    let mut split = ByKind::default();
+    for event in events {
+        match &event.record {
+            EventRecord::Integration(i) => split.integration.push((event, i)),
+            EventRecord::Ledger(l) => split.ledger.push((event, l)),
+            EventRecord::Login(l) => split.logins.push((event, l)),
+        }
+    }
+    split
+}
+
 /// Stores every event of a batch inside the caller's transaction.
 pub(crate) async fn insert(
     tx: &Transaction<'_>,
     events: &[AcceptedEvent],
 ) -> Result<EventCounts, StorageError> {
     let mut counts = EventCounts::default();
-    let integration: Vec<&AcceptedEvent> = events
-        .iter()
-        .filter(|e| matches!(e.record, EventRecord::Integration(_)))
-        .collect();
-    let ledger: Vec<&AcceptedEvent> = events
-        .iter()
-        .filter(|e| matches!(e.record, EventRecord::Ledger(_)))
-        .collect();
-    let logins: Vec<&AcceptedEvent> = events
-        .iter()
-        .filter(|e| matches!(e.record, EventRecord::Login(_)))
-        .collect();
-
-    if !integration.is_empty() {
+    let split = by_kind(events);
+    if !split.integration.is_empty() {
         counts.add(
-            integration.len(),
-            insert_integration(tx, &integration).await?,
+            split.integration.len(),
+            insert_integration(tx, &split.integration).await?,
         );
     }
-    if !ledger.is_empty() {
-        counts.add(ledger.len(), insert_ledger(tx, &ledger).await?);
+    if !split.ledger.is_empty() {
+        counts.add(split.ledger.len(), insert_ledger(tx, &split.ledger).await?);
     }
-    if !logins.is_empty() {
-        counts.add(logins.len(), insert_logins(tx, &logins).await?);
+    if !split.logins.is_empty() {
+        counts.add(split.logins.len(), insert_logins(tx, &split.logins).await?);
     }
     Ok(counts)
 }
 
-fn received(events: &[&AcceptedEvent]) -> Vec<DateTime<Utc>> {
-    events.iter().map(|e| e.received_at).collect()
+fn received<T>(rows: &[(&AcceptedEvent, T)]) -> Vec<DateTime<Utc>> {
+    rows.iter().map(|(e, _)| e.received_at).collect()
 }
 
 async fn insert_integration(
     tx: &Transaction<'_>,
-    events: &[&AcceptedEvent],
+    rows: &[(&AcceptedEvent, &IntegrationEvent)],
 ) -> Result<u64, StorageError> {
-    let rows: Vec<_> = events
-        .iter()
-        .filter_map(|e| match &e.record {
-            EventRecord::Integration(i) => Some((e, i)),
-            _ => None,
-        })
-        .collect();
     let source: Vec<&str> = rows.iter().map(|(_, i)| i.source.as_str()).collect();
     let event_id: Vec<&str> = rows.iter().map(|(_, i)| i.event_id.as_str()).collect();
     let event_type: Vec<&str> = rows.iter().map(|(_, i)| i.event_type.as_str()).collect();
@@ -116,7 +120,7 @@ async fn insert_integration(
             &site,
             &ts,
             &payload,
-            &received(events),
+            &received(rows),
         ],
     )
     .await
@@ -125,18 +129,10 @@ async fn insert_integration(
 
 async fn insert_ledger(
     tx: &Transaction<'_>,
-    events: &[&AcceptedEvent],
+    events: &[(&AcceptedEvent, &LedgerEntry)],
 ) -> Result<u64, StorageError> {
-    let rows: Vec<_> = events
-        .iter()
-        .filter_map(|e| match &e.record {
-            EventRecord::Ledger(l) => Some(l),
-            _ => None,
-        })
-        .collect();
-    let text = |f: fn(&nexzo_schemas::ledger::LedgerEntry) -> &str| -> Vec<&str> {
-        rows.iter().map(|l| f(l)).collect()
-    };
+    let rows: Vec<&LedgerEntry> = events.iter().map(|(_, l)| *l).collect();
+    let text = |f: fn(&LedgerEntry) -> &str| -> Vec<&str> { rows.iter().map(|l| f(l)).collect() };
     let kind: Vec<&str> = rows.iter().map(|l| l.kind.as_str()).collect();
     let amount: Vec<i64> = rows.iter().map(|l| l.amount_minor).collect();
     let approver: Vec<Option<&str>> = rows.iter().map(|l| l.approver_id.as_deref()).collect();
@@ -166,15 +162,9 @@ async fn insert_ledger(
 
 async fn insert_logins(
     tx: &Transaction<'_>,
-    events: &[&AcceptedEvent],
+    events: &[(&AcceptedEvent, &LoginEvent)],
 ) -> Result<u64, StorageError> {
-    let rows: Vec<_> = events
-        .iter()
-        .filter_map(|e| match &e.record {
-            EventRecord::Login(l) => Some(l),
-            _ => None,
-        })
-        .collect();
+    let rows: Vec<&LoginEvent> = events.iter().map(|(_, l)| *l).collect();
     let event_id: Vec<&str> = rows.iter().map(|l| l.event_id.as_str()).collect();
     let tenant: Vec<&str> = rows.iter().map(|l| l.tenant_id.as_str()).collect();
     let user: Vec<&str> = rows.iter().map(|l| l.user_id.as_str()).collect();
