@@ -35,6 +35,43 @@ pub(crate) fn decode_object<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T
         .map_err(json_rejection)
 }
 
+/// Decodes a versioned record and checks its version. A record that breaks
+/// this version's shape but names another version is refused as
+/// [`RejectCode::UnsupportedSchemaVersion`]: a producer that moved to a
+/// newer contract (which may add fields) needs that answer, not a list of
+/// unknown fields.
+///
+/// # Errors
+///
+/// As [`decode_object`], plus a missing or unsupported version.
+pub(crate) fn decode_versioned<'a, T: Deserialize<'a>>(
+    bytes: &'a [u8],
+    supported: u32,
+    version_of: impl Fn(&T) -> Option<f64>,
+) -> Result<T, Rejection> {
+    match decode_object::<T>(bytes) {
+        Ok(value) => check_version(version_of(&value), supported).map(|()| value),
+        Err(rejection) if rejection.code == RejectCode::SchemaViolation => {
+            Err(other_version(bytes, supported).unwrap_or(rejection))
+        }
+        Err(rejection) => Err(rejection),
+    }
+}
+
+/// The refusal for a record naming a version other than `supported`, read
+/// leniently (every other field ignored); `None` when it names none or the
+/// supported one.
+fn other_version(bytes: &[u8], supported: u32) -> Option<Rejection> {
+    #[derive(serde::Deserialize)]
+    struct Probe {
+        schema_version: Option<f64>,
+    }
+    let version = serde_json::from_slice::<Probe>(bytes)
+        .ok()?
+        .schema_version?;
+    check_version(Some(version), supported).err()
+}
+
 /// A value that must arrive as a JSON object.
 ///
 /// Derived `Deserialize` implementations also accept an array and fill the

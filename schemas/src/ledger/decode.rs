@@ -7,8 +7,8 @@ use serde::Deserialize;
 
 use super::{LEDGER_SCHEMA_VERSION, LedgerEntry, LedgerKind, MAX_ABS_AMOUNT_MINOR};
 use crate::rules::{
-    check_identifier, check_version, decode_object, parse_timestamp, required, required_identifier,
-    violation, whole_number,
+    check_identifier, decode_versioned, parse_timestamp, required, required_identifier, violation,
+    whole_number,
 };
 use crate::{RejectCode, Rejection};
 
@@ -60,8 +60,10 @@ struct WireEntry<'a> {
 /// [`RejectCode::HashMismatch`] for a well-formed entry whose `hash` is not
 /// the SHA-256 of its canonical form (the message gives both values).
 pub fn decode_ledger_entry(bytes: &[u8]) -> Result<LedgerEntry, Rejection> {
-    let wire: WireEntry<'_> = decode_object(bytes)?;
-    check_version(wire.schema_version, LEDGER_SCHEMA_VERSION)?;
+    let wire: WireEntry<'_> =
+        decode_versioned(bytes, LEDGER_SCHEMA_VERSION, |w: &WireEntry<'_>| {
+            w.schema_version
+        })?;
     let approver_id = wire.approver_id.map(|id| {
         check_identifier("approver_id", &id)?;
         Ok::<_, Rejection>(id.into_owned())

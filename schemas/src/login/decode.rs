@@ -8,8 +8,8 @@ use serde::Deserialize;
 use super::{FAILURE_REASONS, Geo, LOGIN_SCHEMA_VERSION, LoginEvent, LoginOutcome, MfaOutcome};
 use crate::Rejection;
 use crate::rules::{
-    JsonObject, check_identifier, check_max_chars, check_one_of, check_range, check_version,
-    decode_object, parse_timestamp, required, required_identifier, violation,
+    JsonObject, check_identifier, check_max_chars, check_one_of, check_range, decode_versioned,
+    parse_timestamp, required, required_identifier, violation,
 };
 
 /// The longest User-Agent kept, in characters. Real browsers send under
@@ -71,8 +71,10 @@ struct WireGeo<'a> {
 /// `SchemaViolation` for any broken rule of the contract, including a
 /// failure without a `failure_reason` or a success with one.
 pub fn decode_login_event(bytes: &[u8]) -> Result<LoginEvent, Rejection> {
-    let wire: WireLogin<'_> = decode_object(bytes)?;
-    check_version(wire.schema_version, LOGIN_SCHEMA_VERSION)?;
+    let wire: WireLogin<'_> =
+        decode_versioned(bytes, LOGIN_SCHEMA_VERSION, |w: &WireLogin<'_>| {
+            w.schema_version
+        })?;
     let outcome = outcome(&required(wire.outcome, "outcome")?)?;
 
     Ok(LoginEvent {

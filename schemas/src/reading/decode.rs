@@ -5,7 +5,7 @@ use std::ops::Range;
 use super::wire::{WireMessage, WireReading};
 use super::{MAX_READINGS_PER_MESSAGE, MAX_REGISTER_WH, READING_SCHEMA_VERSION, Reading};
 use crate::rules::{
-    check_identifier, check_range, check_version, decode_object, parse_timestamp, required,
+    check_identifier, check_range, decode_object, decode_versioned, parse_timestamp, required,
     violation, whole_number,
 };
 use crate::{RejectCode, Rejection};
@@ -42,8 +42,10 @@ pub struct DecodedItem {
 /// bad on its own is returned as a refused item instead, so that its
 /// neighbours in the batch still go through.
 pub fn decode_message(payload: &[u8]) -> Result<DecodedMessage, Rejection> {
-    let message: WireMessage<'_> = decode_object(payload)?;
-    check_version(message.schema_version, READING_SCHEMA_VERSION)?;
+    let message: WireMessage<'_> =
+        decode_versioned(payload, READING_SCHEMA_VERSION, |m: &WireMessage<'_>| {
+            m.schema_version
+        })?;
 
     let (batch, single) = message.split();
     let Some(batch) = batch else {

@@ -10,6 +10,10 @@ const CONTRACT: Contract = Contract {
     decode: |bytes| decode_ledger_entry(bytes).map(drop),
     refusals: &[
         ("truncated-json.json", MalformedJson),
+        (
+            "newer-version-with-new-field.json",
+            UnsupportedSchemaVersion,
+        ),
         ("unsupported-version.json", UnsupportedSchemaVersion),
         ("hash-mismatch-after-amount-edit.json", HashMismatch),
         (

@@ -8,6 +8,10 @@ const CONTRACT: Contract = Contract {
     decode: |bytes| decode_login_event(bytes).map(drop),
     refusals: &[
         ("truncated-json.json", MalformedJson),
+        (
+            "newer-version-with-new-field.json",
+            UnsupportedSchemaVersion,
+        ),
         ("unsupported-version.json", UnsupportedSchemaVersion),
         ("failure-without-reason.json", SchemaViolation),
         ("failure-with-null-reason.json", SchemaViolation),

@@ -8,6 +8,10 @@ const CONTRACT: Contract = Contract {
     refusals: &[
         ("truncated-json.json", RejectCode::MalformedJson),
         (
+            "newer-version-with-new-field.json",
+            RejectCode::UnsupportedSchemaVersion,
+        ),
+        (
             "unsupported-version.json",
             RejectCode::UnsupportedSchemaVersion,
         ),

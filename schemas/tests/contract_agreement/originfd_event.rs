@@ -10,6 +10,10 @@ const CONTRACT: Contract = Contract {
     decode: |bytes| decode_originfd_event(bytes).map(drop),
     refusals: &[
         ("truncated-json.json", MalformedJson),
+        (
+            "newer-version-with-new-field.json",
+            UnsupportedSchemaVersion,
+        ),
         ("unsupported-version.json", UnsupportedSchemaVersion),
         ("missing-version.json", SchemaViolation),
         ("unknown-event-type.json", UnknownEventType),

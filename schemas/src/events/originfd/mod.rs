@@ -14,7 +14,7 @@ use serde_json::value::RawValue;
 
 use self::payload::PayloadKind;
 use super::{EventSource, IntegrationEvent};
-use crate::rules::{check_version, decode_object, parse_timestamp, required, required_identifier};
+use crate::rules::{decode_versioned, parse_timestamp, required, required_identifier};
 use crate::{RejectCode, Rejection};
 
 /// The contract version this build reads.
@@ -54,8 +54,10 @@ struct WireEnvelope<'a> {
 /// [`RejectCode::SchemaViolation`] for any other broken rule of the envelope
 /// or the payload.
 pub fn decode_originfd_event(bytes: &[u8]) -> Result<IntegrationEvent, Rejection> {
-    let wire: WireEnvelope<'_> = decode_object(bytes)?;
-    check_version(wire.schema_version, ORIGINFD_SCHEMA_VERSION)?;
+    let wire: WireEnvelope<'_> =
+        decode_versioned(bytes, ORIGINFD_SCHEMA_VERSION, |w: &WireEnvelope<'_>| {
+            w.schema_version
+        })?;
     let event_type = required(wire.event_type, "event_type")?;
     let kind = PayloadKind::parse(&event_type).ok_or_else(|| unknown_type(&event_type))?;
 
