@@ -88,7 +88,10 @@ pub(super) async fn write_stage(
 /// themselves (their text fields come from validated input, so this takes a
 /// schema change such as a new constraint), the entries are logged as lost
 /// and counted in `nexzo_writer_records_lost_total`, and the row in the part
-/// that carried them is quarantined too.
+/// that carried them is quarantined too. And a row-specific refusal outside
+/// the data and constraint classes (say, a trigger that raises an error) is
+/// taken for an operator problem and retried whole, so it holds the
+/// pipeline until an operator removes its cause.
 pub(crate) async fn write_durably(
     db: &mut Database,
     batch: &Batch,

@@ -41,7 +41,6 @@ async fn feed(
     shared: Shared,
     mut rx: mpsc::UnboundedReceiver<Vec<AckToken>>,
 ) {
-    let mut last = Vec::new();
     while let Some(tokens) = rx.recv().await {
         let moved = {
             let mut tracker = shared
@@ -65,16 +64,20 @@ async fn feed(
             continue;
         }
         if let Err(err) = consumer.commit(&to_list(&moved), CommitMode::Async) {
-            warn!(cause = %err, "kafka offset commit failed; it is retried with the next batch");
+            warn!(cause = %err, "kafka offset commit failed; the partition's next commit or the final one covers it");
         }
-        last = moved;
     }
 
-    if last.is_empty() {
+    let points = shared
+        .tracker
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+        .all_points();
+    if points.is_empty() {
         return;
     }
     let final_commit =
-        tokio::task::spawn_blocking(move || consumer.commit(&to_list(&last), CommitMode::Sync));
+        tokio::task::spawn_blocking(move || consumer.commit(&to_list(&points), CommitMode::Sync));
     if let Ok(Err(err)) = final_commit.await {
         warn!(cause = %err, "final kafka offset commit failed; those records are read again");
     }

@@ -12,6 +12,14 @@
 //! committed; records of a revoked partition still in flight are written
 //! (harmlessly: writes are idempotent) but no longer move its offset, so the
 //! partition's new owner reads them again and the duplicates change nothing.
+//!
+//! Backpressure: while the pipeline's queue is full the source stops
+//! polling. A database outage longer than librdkafka's
+//! `max.poll.interval.ms` (300 s by default) therefore makes the group evict
+//! this member and rebalance; it rejoins when reading resumes and re-reads
+//! from the last committed offsets. Nothing is lost and the repeats are
+//! absorbed by idempotent writes; raise the interval through
+//! `kafka.librdkafka` where outages are expected to last longer.
 
 mod ack;
 mod config;

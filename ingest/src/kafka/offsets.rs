@@ -110,6 +110,16 @@ impl OffsetTracker {
             .collect()
     }
 
+    /// The commit point of every owned partition, for the final commit of a
+    /// clean stop: a partition whose last asynchronous commit failed and
+    /// then went quiet is covered too.
+    pub fn all_points(&self) -> Vec<(PartitionId, i64)> {
+        self.partitions
+            .iter()
+            .filter_map(|(p, state)| state.commit_point().map(|o| (p.clone(), o)))
+            .collect()
+    }
+
     fn owned(&mut self, partition: &PartitionId, assignment: u64) -> Option<&mut PartitionState> {
         self.partitions
             .get_mut(partition)

@@ -19,6 +19,7 @@
 
 mod ack;
 mod config;
+mod epoch;
 mod source;
 
 pub use ack::MqttAcker;

@@ -1,7 +1,6 @@
 //! The connection loop of the MQTT source.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use backon::{BackoffBuilder, ExponentialBuilder};
@@ -16,6 +15,7 @@ use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 use tracing::{error, info, warn};
 
+use super::epoch::Epoch;
 use super::{MqttAcker, MqttSourceConfig};
 use crate::envelope::{AckToken, Envelope};
 use crate::health::Readiness;
@@ -32,9 +32,9 @@ pub struct MqttSource {
     config: MqttSourceConfig,
     client: AsyncClient,
     eventloop: EventLoop,
-    /// Counts connections, so acknowledgements can be matched to the
-    /// connection their message arrived on.
-    connection: Arc<AtomicU64>,
+    /// Numbers connections, so acknowledgements reach only the connection
+    /// their message arrived on.
+    epoch: Epoch,
     /// True while connected to the broker.
     ready: Readiness,
 }
@@ -64,14 +64,14 @@ impl MqttSource {
         }
 
         let (client, eventloop) = AsyncClient::new(options, REQUEST_QUEUE_CAPACITY);
-        let connection = Arc::new(AtomicU64::new(0));
-        let (acker, acker_task) = MqttAcker::spawn(client.clone(), connection.clone());
+        let epoch = Epoch::default();
+        let (acker, acker_task) = MqttAcker::spawn(client.clone(), epoch.clone());
         Ok((
             Self {
                 config,
                 client,
                 eventloop,
-                connection,
+                epoch,
                 ready: Readiness::default(),
             },
             acker,
@@ -117,7 +117,7 @@ impl MqttSource {
                     }
                 }
                 Ok(Event::Incoming(Incoming::ConnAck(ack))) => {
-                    let n = self.connection.fetch_add(1, Ordering::AcqRel) + 1;
+                    let n = self.epoch.advance(|| {});
                     info!(
                         connection = n,
                         session_present = ack.session_present,
@@ -136,6 +136,10 @@ impl MqttSource {
                 }
                 Err(err) => {
                     self.ready.set(false);
+                    // Acknowledgements queued for the lost connection must
+                    // not go out on the next one.
+                    let eventloop = &mut self.eventloop;
+                    self.epoch.advance(|| eventloop.clean());
                     let fallback = Duration::from_millis(self.config.reconnect_max_ms);
                     wait_to_reconnect(err, &mut backoff, fallback, &shutdown).await;
                 }
@@ -151,7 +155,7 @@ impl MqttSource {
         let ack = match publish.qos {
             QoS::AtMostOnce => AckToken::None,
             QoS::AtLeastOnce | QoS::ExactlyOnce => AckToken::Mqtt {
-                connection: self.connection.load(Ordering::Acquire),
+                connection: self.epoch.current(),
                 pkid: publish.pkid,
             },
         };
