@@ -27,12 +27,7 @@ const PARTITIONS: i32 = 4;
 #[tokio::main]
 async fn main() {
     let db = TestDb::create(&database_url()).await;
-    let names: Vec<String> = (0..METERS).map(|m| format!("m-{m}")).collect();
-    let rows: Vec<_> = names
-        .iter()
-        .map(|n| (n.as_str(), "t", "p", None, true))
-        .collect();
-    db.register(&rows).await;
+    db.register_fleet("m", METERS, ("t", "p"), None).await;
 
     let topic = unique_name("bench");
     create_topic(&topic, PARTITIONS).await;

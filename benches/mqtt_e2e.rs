@@ -97,12 +97,7 @@ fn report(shape: &str, readings: usize, seconds: f64) -> f64 {
 
 async fn fleet_db() -> TestDb {
     let db = TestDb::create(&database_url()).await;
-    let names: Vec<String> = (0..METERS).map(|m| format!("m-{m}")).collect();
-    let rows: Vec<_> = names
-        .iter()
-        .map(|n| (n.as_str(), "t", "p", Some("gw"), true))
-        .collect();
-    db.register(&rows).await;
+    db.register_fleet("m", METERS, ("t", "p"), Some("gw")).await;
     db
 }
 

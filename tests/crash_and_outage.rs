@@ -34,15 +34,6 @@ fn fleet(settings: &Settings, first: i64, count: i64) -> Vec<(String, Vec<u8>)> 
         .collect()
 }
 
-async fn register_fleet(db: &TestDb) {
-    let names: Vec<String> = (0..METERS).map(|m| format!("m-{m}")).collect();
-    let rows: Vec<_> = names
-        .iter()
-        .map(|n| (n.as_str(), "tenant-a", "prop-1", None, true))
-        .collect();
-    db.register(&rows).await;
-}
-
 /// The sum every stored register must add up to for minutes `0..minutes`.
 fn expected_sum(minutes: i64) -> i64 {
     METERS * 10 * (minutes * (minutes - 1) / 2)
@@ -67,7 +58,13 @@ async fn assert_exact(db: &TestDb, minutes: i64) {
 #[tokio::test(flavor = "multi_thread")]
 async fn sigkill_mid_stream_then_restart_loses_nothing_and_duplicates_nothing() {
     let db = TestDb::create(&database_url()).await;
-    register_fleet(&db).await;
+    db.register_fleet(
+        "m",
+        usize::try_from(METERS).unwrap(),
+        ("tenant-a", "prop-1"),
+        None,
+    )
+    .await;
     let settings = Settings::new(&db.url);
     let pipeline = Pipeline::start(&settings).await;
     let dropped_before = broker_dropped_messages().await;
@@ -116,7 +113,13 @@ async fn a_database_outage_mid_stream_loses_nothing_and_memory_stays_bounded() {
     let start_db = std::env::var("NEXZO_TEST_CHAOS_START").expect("NEXZO_TEST_CHAOS_START");
 
     let db = TestDb::create(&chaos_url).await;
-    register_fleet(&db).await;
+    db.register_fleet(
+        "m",
+        usize::try_from(METERS).unwrap(),
+        ("tenant-a", "prop-1"),
+        None,
+    )
+    .await;
     let ops_port = free_port();
     let mut settings = Settings::new(&db.url);
     settings.extra = format!("[runtime]\nops_listen = \"127.0.0.1:{ops_port}\"\n");

@@ -15,12 +15,13 @@ const METERS: i64 = 20;
 
 async fn fleet_db() -> TestDb {
     let db = TestDb::create(&database_url()).await;
-    let names: Vec<String> = (0..METERS).map(|m| format!("k-{m}")).collect();
-    let rows: Vec<_> = names
-        .iter()
-        .map(|n| (n.as_str(), "tenant-k", "prop-k", None, true))
-        .collect();
-    db.register(&rows).await;
+    db.register_fleet(
+        "k",
+        usize::try_from(METERS).unwrap(),
+        ("tenant-k", "prop-k"),
+        None,
+    )
+    .await;
     db
 }
 

@@ -112,6 +112,23 @@ impl TestDb {
         }
     }
 
+    /// Registers `count` active meters named `{prefix}-0`, `{prefix}-1`, …
+    /// for one tenant and property, optionally behind one gateway.
+    pub async fn register_fleet(
+        &self,
+        prefix: &str,
+        count: usize,
+        owner: (&str, &str),
+        gateway: Option<&str>,
+    ) {
+        let names: Vec<String> = (0..count).map(|m| format!("{prefix}-{m}")).collect();
+        let rows: Vec<_> = names
+            .iter()
+            .map(|n| (n.as_str(), owner.0, owner.1, gateway, true))
+            .collect();
+        self.register(&rows).await;
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         self.client()
             .await

@@ -43,10 +43,7 @@ async fn feed(
 ) {
     while let Some(tokens) = rx.recv().await {
         let moved = {
-            let mut tracker = shared
-                .tracker
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut tracker = shared.tracker();
             for token in tokens {
                 if let AckToken::Kafka {
                     topic,
@@ -68,11 +65,7 @@ async fn feed(
         }
     }
 
-    let points = shared
-        .tracker
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner)
-        .all_points();
+    let points = shared.tracker().all_points();
     if points.is_empty() {
         return;
     }

@@ -2,7 +2,7 @@
 //! step with the partitions this member owns.
 
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
 use rdkafka::{ClientContext, TopicPartitionList};
@@ -23,6 +23,15 @@ pub(super) struct Shared {
     pub(super) ready: Readiness,
 }
 
+impl Shared {
+    /// The offset tracker, locked. A panic while it was held leaves the
+    /// bookkeeping as consistent as any single call leaves it, so the lock is
+    /// taken over rather than propagated.
+    pub(super) fn tracker(&self) -> MutexGuard<'_, OffsetTracker> {
+        self.tracker.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 #[derive(Debug, Clone, Default)]
 pub(super) struct Context {
     pub(super) shared: Shared,
@@ -37,11 +46,7 @@ impl ConsumerContext for Context {
             return;
         };
         let partitions = partitions(list);
-        let mut tracker = self
-            .shared
-            .tracker
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut tracker = self.shared.tracker();
         let points = tracker.points_of(&partitions);
         if !points.is_empty()
             && let Err(err) = consumer.commit(&to_list(&points), CommitMode::Sync)
@@ -61,11 +66,7 @@ impl ConsumerContext for Context {
         };
         let assignment = self.shared.assignments.fetch_add(1, Ordering::AcqRel) + 1;
         let partitions = partitions(list);
-        let mut tracker = self
-            .shared
-            .tracker
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let mut tracker = self.shared.tracker();
         for partition in &partitions {
             tracker.assign(partition.clone(), assignment);
         }

@@ -1,5 +1,6 @@
 //! The consumer loop of the Kafka source.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -75,6 +76,9 @@ impl KafkaSource {
     /// Reads records into `tx` until `shutdown`. Consumer errors are logged
     /// and reading resumes; they are never fatal.
     pub async fn run(self, tx: mpsc::Sender<Envelope>, shutdown: CancellationToken) {
+        // Topic names are shared by every record of a topic; one allocation
+        // each instead of one per record.
+        let mut topics = TopicNames::default();
         loop {
             let received = tokio::select! {
                 biased;
@@ -84,7 +88,7 @@ impl KafkaSource {
             let envelope = match received {
                 Ok(message) => {
                     self.shared.ready.set(true);
-                    self.envelope(&message)
+                    self.envelope(&message, &mut topics)
                 }
                 Err(err) => {
                     self.shared.ready.set(false);
@@ -105,16 +109,12 @@ impl KafkaSource {
     }
 
     /// Copies the record out and notes it as in flight.
-    fn envelope(&self, message: &BorrowedMessage<'_>) -> Envelope {
-        let topic: Arc<str> = Arc::from(message.topic());
+    fn envelope(&self, message: &BorrowedMessage<'_>, topics: &mut TopicNames) -> Envelope {
+        let topic = topics.get(message.topic());
         let partition = (topic.clone(), message.partition());
         let offset = message.offset();
         let assignment = {
-            let mut tracker = self
-                .shared
-                .tracker
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut tracker = self.shared.tracker();
             let assignment = tracker.assignment_of(&partition).unwrap_or(0);
             tracker.read(&partition, offset, assignment);
             assignment
@@ -138,5 +138,20 @@ impl KafkaSource {
                 assignment,
             },
         }
+    }
+}
+
+/// The consumed topics' names, each allocated once.
+#[derive(Debug, Default)]
+struct TopicNames(HashMap<String, Arc<str>>);
+
+impl TopicNames {
+    fn get(&mut self, name: &str) -> Arc<str> {
+        if let Some(shared) = self.0.get(name) {
+            return shared.clone();
+        }
+        let shared: Arc<str> = Arc::from(name);
+        self.0.insert(name.to_owned(), shared.clone());
+        shared
     }
 }

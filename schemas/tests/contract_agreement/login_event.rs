@@ -1,7 +1,7 @@
 use nexzo_schemas::RejectCode::{MalformedJson, SchemaViolation, UnsupportedSchemaVersion};
 use nexzo_schemas::login::{FAILURE_REASONS, MfaOutcome, decode_login_event};
 
-use crate::support::Contract;
+use crate::support::{Contract, agreement_tests};
 
 const CONTRACT: Contract = Contract {
     name: "login-event",
@@ -36,15 +36,7 @@ const CONTRACT: Contract = Contract {
     beyond_schema: &[],
 };
 
-#[test]
-fn every_valid_example_is_accepted_by_schema_and_decoder() {
-    CONTRACT.assert_valid_examples_pass();
-}
-
-#[test]
-fn every_invalid_example_is_refused_by_schema_and_decoder_with_its_code() {
-    CONTRACT.assert_invalid_examples_refused();
-}
+agreement_tests!();
 
 #[test]
 fn the_schema_lists_exactly_the_decoders_failure_reasons_and_mfa_outcomes() {

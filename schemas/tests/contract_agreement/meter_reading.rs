@@ -1,6 +1,6 @@
 use nexzo_schemas::{RejectCode, Rejection, decode_message};
 
-use crate::support::Contract;
+use crate::support::{Contract, agreement_tests};
 
 const CONTRACT: Contract = Contract {
     name: "meter-reading",
@@ -60,12 +60,4 @@ fn first_refusal(bytes: &[u8]) -> Result<(), Rejection> {
         .try_for_each(|item| item.reading.map(drop))
 }
 
-#[test]
-fn every_valid_example_is_accepted_by_schema_and_decoder() {
-    CONTRACT.assert_valid_examples_pass();
-}
-
-#[test]
-fn every_invalid_example_is_refused_by_schema_and_decoder_with_its_code() {
-    CONTRACT.assert_invalid_examples_refused();
-}
+agreement_tests!();

@@ -3,7 +3,7 @@ use nexzo_schemas::RejectCode::{
 };
 use nexzo_schemas::events::{ORIGINFD_EVENT_TYPES, decode_originfd_event};
 
-use crate::support::Contract;
+use crate::support::{Contract, agreement_tests};
 
 const CONTRACT: Contract = Contract {
     name: "originfd-event",
@@ -42,15 +42,7 @@ const CONTRACT: Contract = Contract {
     beyond_schema: &[],
 };
 
-#[test]
-fn every_valid_example_is_accepted_by_schema_and_decoder() {
-    CONTRACT.assert_valid_examples_pass();
-}
-
-#[test]
-fn every_invalid_example_is_refused_by_schema_and_decoder_with_its_code() {
-    CONTRACT.assert_invalid_examples_refused();
-}
+agreement_tests!();
 
 #[test]
 fn the_schema_and_the_decoder_share_one_allowlist() {

@@ -1,7 +1,7 @@
 use nexzo_schemas::RejectCode::{MalformedJson, SchemaViolation, UnknownEventType};
 use nexzo_schemas::events::{STRIPE_EVENT_TYPES, decode_stripe_event};
 
-use crate::support::Contract;
+use crate::support::{Contract, agreement_tests};
 
 const CONTRACT: Contract = Contract {
     name: "stripe-event",
@@ -31,15 +31,7 @@ const CONTRACT: Contract = Contract {
     beyond_schema: &[],
 };
 
-#[test]
-fn every_valid_example_is_accepted_by_schema_and_decoder() {
-    CONTRACT.assert_valid_examples_pass();
-}
-
-#[test]
-fn every_invalid_example_is_refused_by_schema_and_decoder_with_its_code() {
-    CONTRACT.assert_invalid_examples_refused();
-}
+agreement_tests!();
 
 #[test]
 fn the_schema_and_the_decoder_share_one_allowlist() {

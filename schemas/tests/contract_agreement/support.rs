@@ -157,3 +157,21 @@ fn report(contract: &str, problems: &[String]) {
         problems.join("\n")
     );
 }
+
+/// The two agreement tests every contract module runs on its `CONTRACT`:
+/// all valid examples pass both checkers, all invalid ones are refused by
+/// both, each with its expected code.
+macro_rules! agreement_tests {
+    () => {
+        #[test]
+        fn every_valid_example_is_accepted_by_schema_and_decoder() {
+            CONTRACT.assert_valid_examples_pass();
+        }
+
+        #[test]
+        fn every_invalid_example_is_refused_by_schema_and_decoder_with_its_code() {
+            CONTRACT.assert_invalid_examples_refused();
+        }
+    };
+}
+pub(crate) use agreement_tests;
