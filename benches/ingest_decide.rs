@@ -29,6 +29,7 @@ fn registry() -> Registry {
                 property_id: property.clone(),
                 gateway_id: Some(gateway.clone()),
                 active: true,
+                time_zone: None,
             };
             (format!("meter-{m:05}"), info)
         })

@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
 
 /// Nexzo MyProperty telemetry pipeline: meter readings and security events
@@ -36,6 +37,22 @@ pub enum Command {
     /// Manage the OriginFD site registry (the integration allowlist).
     #[command(subcommand)]
     Sites(SitesCommand),
+    /// Rebuild rollups over a range from the stored readings, taking in
+    /// readings that arrived too late for the live windows. The range is
+    /// taken in whole local days (both ends move back to midnight) and must
+    /// end at least `stream.meter.idle_timeout_secs` ago.
+    Recompute {
+        /// First instant: RFC 3339 (2026-03-01T00:00:00Z) or a date
+        /// (2026-03-01, meaning midnight UTC).
+        #[arg(long, value_parser = parse_instant)]
+        from: DateTime<Utc>,
+        /// End of the range, excluded; same forms as --from.
+        #[arg(long, value_parser = parse_instant)]
+        to: DateTime<Utc>,
+        /// Only this meter.
+        #[arg(long)]
+        meter: Option<String>,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -91,6 +108,10 @@ pub enum MetersCommand {
         /// The gateway allowed to report for this meter.
         #[arg(long)]
         gateway: Option<String>,
+        /// The property's IANA time zone (e.g. `Europe/Berlin`) for daily
+        /// rollups; without it the pipeline's `stream.default_time_zone`.
+        #[arg(long, value_parser = parse_time_zone)]
+        time_zone: Option<String>,
         /// Register the meter as deactivated: its readings are refused.
         #[arg(long)]
         inactive: bool,
@@ -111,4 +132,24 @@ pub enum SitesCommand {
         #[arg(long)]
         inactive: bool,
     },
+}
+
+/// Accepts only zone names the stream stage can bucket days in, so a typo
+/// is refused here rather than discovered when rollups are computed.
+fn parse_time_zone(name: &str) -> Result<String, String> {
+    name.parse::<chrono_tz::Tz>()
+        .map(|tz| tz.name().to_owned())
+        .map_err(|_| format!("{name:?} is not an IANA time zone name such as Europe/Berlin"))
+}
+
+/// An instant in RFC 3339, or a date meaning its midnight in UTC.
+fn parse_instant(text: &str) -> Result<DateTime<Utc>, String> {
+    if let Ok(instant) = DateTime::parse_from_rfc3339(text) {
+        return Ok(instant.with_timezone(&Utc));
+    }
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| format!("{text:?} is neither RFC 3339 nor a YYYY-MM-DD date"))
 }

@@ -66,6 +66,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             tenant,
             property,
             gateway,
+            time_zone,
             inactive,
         }) => {
             let row = MeterRow {
@@ -74,8 +75,12 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 property_id: property,
                 gateway_id: gateway,
                 active: !inactive,
+                time_zone,
             };
             commands::meters::put(&config, row).await
+        }
+        Command::Recompute { from, to, meter } => {
+            commands::recompute::recompute(&config, from, to, meter.as_deref()).await
         }
         Command::Sites(SitesCommand::Put {
             site,

@@ -15,6 +15,9 @@ pub struct MeterInfo {
     pub gateway_id: Option<Arc<str>>,
     /// A deactivated meter keeps its history but may not send new readings.
     pub active: bool,
+    /// The property's IANA time zone for daily buckets, as registered;
+    /// `None` means the pipeline's default. Ingest does not use it.
+    pub time_zone: Option<Arc<str>>,
 }
 
 /// What the registry knows of one OriginFD site.

@@ -35,6 +35,7 @@ fn registry() -> Registry {
         property_id: Arc::from("prop-1"),
         gateway_id: gateway.map(Arc::from),
         active,
+        time_zone: None,
     };
     let site = |active: bool| SiteInfo {
         tenant_id: Arc::from("tenant-s"),

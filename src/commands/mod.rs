@@ -4,6 +4,7 @@
 
 pub mod meters;
 pub mod quarantine;
+pub mod recompute;
 
 use anyhow::Context;
 use nexzo_storage::migrate;

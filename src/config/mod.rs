@@ -7,6 +7,7 @@
 
 mod database;
 mod load;
+mod stream;
 
 use chrono::TimeDelta;
 use nexzo_ingest::kafka::KafkaSourceConfig;
@@ -17,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use database::DatabaseConfig;
 pub use load::load;
+pub use stream::StreamConfig;
 
 /// The whole configuration file.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -28,6 +30,7 @@ pub struct Config {
     pub database: DatabaseConfig,
     pub ingest: IngestConfig,
     pub writer: WriterConfig,
+    pub stream: StreamConfig,
     pub runtime: RuntimeConfig,
 }
 
@@ -213,6 +216,7 @@ impl Config {
                 "writer.retry_min_ms: must be positive and at most writer.retry_max_ms".into(),
             );
         }
+        problems.extend(self.stream.problems());
         if let Some(addr) = &self.runtime.ops_listen
             && addr.parse::<std::net::SocketAddr>().is_err()
         {

@@ -2,6 +2,9 @@
 
 use nexzo_ingest::{AckToken, Outcome};
 use nexzo_schemas::{AcceptedEvent, AcceptedReading, QuarantineEntry};
+use nexzo_storage::alerts::AlertRow;
+use nexzo_storage::rollups::RollupRow;
+use nexzo_storage::state::StateRow;
 
 /// Rows to commit together, and what to acknowledge once they are.
 #[derive(Debug, Default)]
@@ -13,6 +16,12 @@ pub struct Batch {
     pub replayed: Vec<i64>,
     /// In arrival order; acknowledged in that order after commit.
     pub acks: Vec<AckToken>,
+    /// Buckets the batch's readings changed, one row per bucket.
+    pub rollups: Vec<RollupRow>,
+    /// Processor state after the batch, one row per key.
+    pub state: Vec<StateRow>,
+    /// Alerts raised or updated, one row per alert.
+    pub alerts: Vec<AlertRow>,
 }
 
 impl Batch {
@@ -38,6 +47,11 @@ impl Batch {
 
     /// True when there is nothing to write and nothing to acknowledge.
     pub fn is_empty(&self) -> bool {
-        self.rows() == 0 && self.acks.is_empty() && self.replayed.is_empty()
+        self.rows() == 0
+            && self.acks.is_empty()
+            && self.replayed.is_empty()
+            && self.rollups.is_empty()
+            && self.state.is_empty()
+            && self.alerts.is_empty()
     }
 }

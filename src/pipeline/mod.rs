@@ -1,9 +1,9 @@
-//! The running pipeline: MQTT source → validation and batching → writer →
-//! acknowledgements, with the registry refreshed alongside.
+//! The running pipeline: sources → validation, batching and the stream
+//! stage → writer → acknowledgements, with the registry refreshed alongside.
 //!
 //! ```text
-//!  MqttSource ──envelopes──▶ process ──batches──▶ write ──acks──▶ MqttAcker
-//!      (bounded: queue_capacity)   (bounded: WRITE_QUEUE_BATCHES)
+//!  sources ──envelopes──▶ process ──batches──▶ write ──acks──▶ source ackers
+//!    (bounded: queue_capacity)  + rollups   (bounded: WRITE_QUEUE_BATCHES)
 //! ```
 //!
 //! Each arrow is a bounded channel, so a stalled database fills the queues
@@ -15,11 +15,13 @@
 mod batch;
 mod process;
 mod registry;
+mod rollups;
 mod run;
 mod telemetry;
 mod write;
 
 pub use batch::Batch;
 pub(crate) use registry::load_registry;
+pub(crate) use rollups::rollup_row;
 pub use run::run;
 pub(crate) use write::{Database, write_durably};

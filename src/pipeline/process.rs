@@ -1,5 +1,6 @@
-//! The validating stage: decides on each message and gathers the outcomes
-//! into batches by size and by linger time.
+//! The validating stage: decides on each message, gathers the outcomes
+//! into batches by size and by linger time, and runs each batch through the
+//! stream stage before handing it to the writer.
 
 use std::time::Duration;
 
@@ -7,8 +8,9 @@ use chrono::Utc;
 use nexzo_ingest::validate::Input;
 use nexzo_ingest::{Envelope, IngestRules, Outcome, SharedRegistry};
 use tokio::sync::mpsc;
-use tokio::time::{Instant, sleep_until};
+use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until};
 
+use super::rollups::RollupStage;
 use super::{Batch, telemetry};
 
 /// How the stage cuts batches.
@@ -18,44 +20,59 @@ pub(super) struct BatchLimits {
     pub(super) linger: Duration,
 }
 
+/// Where batches go once cut: through the stream stage (when rollups are
+/// enabled) to the writer.
+pub(super) struct Downstream {
+    pub(super) batches: mpsc::Sender<Batch>,
+    pub(super) registry: SharedRegistry,
+    pub(super) rollups: Option<RollupStage>,
+    /// How often quiet meters' windows may be closed by processing time.
+    pub(super) idle_tick: Duration,
+}
+
 /// Runs until the source closes its channel, then hands on the last batch.
 pub(super) async fn process_stage(
     mut envelopes: mpsc::Receiver<Envelope>,
-    batches: mpsc::Sender<Batch>,
     rules: IngestRules,
-    registry: SharedRegistry,
     limits: BatchLimits,
+    mut down: Downstream,
 ) {
     let mut batch = Batch::default();
     let mut outcomes: Vec<Outcome> = Vec::new();
     let mut deadline: Option<Instant> = None;
+    // Not at once: right after a restart the broker's backlog may not have
+    // arrived yet, and an idle pass then would make it too late.
+    let mut idle = interval_at(Instant::now() + down.idle_tick, down.idle_tick);
+    idle.set_missed_tick_behavior(MissedTickBehavior::Delay);
+    let has_windows = down.rollups.is_some();
 
     loop {
-        let next = match deadline {
-            None => envelopes.recv().await,
-            Some(at) => tokio::select! {
-                next = envelopes.recv() => next,
-                () = sleep_until(at) => {
-                    if !hand_on(&mut batch, &batches).await { return; }
+        tokio::select! {
+            next = envelopes.recv() => {
+                let Some(envelope) = next else { break };
+                decide(&envelope, &rules, &down.registry, &mut outcomes);
+                batch.add_message(outcomes.drain(..), envelope.ack);
+                deadline.get_or_insert_with(|| Instant::now() + limits.linger);
+                if batch.rows() >= limits.max_rows {
+                    if !down.hand_on(&mut batch).await { return; }
                     deadline = None;
-                    continue;
                 }
-            },
-        };
-        let Some(envelope) = next else { break };
-
-        decide(&envelope, &rules, &registry, &mut outcomes);
-        batch.add_message(outcomes.drain(..), envelope.ack);
-        deadline.get_or_insert_with(|| Instant::now() + limits.linger);
-
-        if batch.rows() >= limits.max_rows {
-            if !hand_on(&mut batch, &batches).await {
-                return;
             }
-            deadline = None;
+            () = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
+                if !down.hand_on(&mut batch).await { return; }
+                deadline = None;
+            }
+            _ = idle.tick(), if has_windows => {
+                // Only while caught up: with a backlog queued, processing
+                // time runs ahead of the event time still waiting.
+                if envelopes.is_empty() {
+                    if !down.hand_on(&mut batch).await || !down.close_idle().await { return; }
+                    deadline = None;
+                }
+            }
         }
     }
-    hand_on(&mut batch, &batches).await;
+    down.hand_on(&mut batch).await;
 }
 
 fn decide(
@@ -75,10 +92,26 @@ fn decide(
     out.iter().for_each(telemetry::decided);
 }
 
-/// Sends the batch to the writer; false when the writer is gone.
-async fn hand_on(batch: &mut Batch, batches: &mpsc::Sender<Batch>) -> bool {
-    if batch.is_empty() {
-        return true;
+impl Downstream {
+    /// Runs the batch through the stream stage and sends it to the writer;
+    /// false when the writer is gone.
+    async fn hand_on(&mut self, batch: &mut Batch) -> bool {
+        if batch.is_empty() {
+            return true;
+        }
+        if let Some(rollups) = &mut self.rollups {
+            rollups.apply(batch, &self.registry.load());
+        }
+        self.batches.send(std::mem::take(batch)).await.is_ok()
     }
-    batches.send(std::mem::take(batch)).await.is_ok()
+
+    /// Sends the buckets that processing time closed; false when the
+    /// writer is gone.
+    async fn close_idle(&mut self) -> bool {
+        let Some(rollups) = &mut self.rollups else {
+            return true;
+        };
+        let closed = rollups.on_idle(Utc::now());
+        closed.is_empty() || self.batches.send(closed).await.is_ok()
+    }
 }

@@ -85,6 +85,7 @@ fn to_registry(rows: RegistryRows) -> Registry {
                 property_id: intern(row.property_id),
                 gateway_id: row.gateway_id.map(&mut intern),
                 active: row.active,
+                time_zone: row.time_zone.map(&mut intern),
             };
             (row.meter_id, info)
         })

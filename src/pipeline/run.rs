@@ -5,19 +5,21 @@ use std::time::Duration;
 
 use anyhow::Context;
 use arc_swap::ArcSwap;
+use nexzo_ingest::Registry;
 use nexzo_ingest::kafka::KafkaSource;
 use nexzo_ingest::mqtt::MqttSource;
 use nexzo_ingest::webhook;
 use nexzo_ingest::{Acknowledgers, Envelope};
-use nexzo_storage::migrate;
+use nexzo_storage::{migrate, state};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 use tokio_postgres::Client;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
-use super::process::{BatchLimits, process_stage};
+use super::process::{BatchLimits, Downstream, process_stage};
 use super::registry::{load_registry, refresh_registry};
+use super::rollups::{PROCESSOR, RollupStage};
 use super::write::{Database, retry_delays, write_stage};
 use crate::config::Config;
 use crate::ops::Health;
@@ -52,6 +54,7 @@ pub async fn run(
     let (version, registry) = load_registry(&mut client)
         .await
         .context("loading the meter registry")?;
+    let rollups = start_rollups(&client, &config, &registry).await?;
     drop(client);
     let registry = Arc::new(ArcSwap::from_pointee(registry));
 
@@ -68,12 +71,17 @@ pub async fn run(
         Duration::from_millis(config.ingest.registry_refresh_ms),
         shutdown.child_token(),
     ));
+    let downstream = Downstream {
+        batches: batch_tx,
+        registry,
+        rollups,
+        idle_tick: Duration::from_millis(config.stream.idle_tick_ms),
+    };
     tasks.push(tokio::spawn(process_stage(
         envelope_rx,
-        batch_tx,
         config.ingest_rules(),
-        registry,
         limits(&config),
+        downstream,
     )));
     let database = Database::new(url);
     health.register("database", database.readiness());
@@ -188,4 +196,20 @@ fn limits(config: &Config) -> BatchLimits {
         max_rows: config.writer.batch_max_rows,
         linger: Duration::from_millis(config.writer.linger_ms),
     }
+}
+
+/// The stream stage resumed from its checkpoints; `None` when rollups are
+/// disabled.
+async fn start_rollups(
+    client: &Client,
+    config: &Config,
+    registry: &Registry,
+) -> anyhow::Result<Option<RollupStage>> {
+    if !config.stream.enabled {
+        return Ok(None);
+    }
+    let stored = state::load(client, PROCESSOR)
+        .await
+        .context("loading meter window checkpoints")?;
+    Ok(Some(RollupStage::restore(&config.stream, stored, registry)))
 }

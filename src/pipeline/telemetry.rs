@@ -50,6 +50,7 @@ pub(super) fn committed(report: &WriteReport, elapsed: Duration) {
     counter!("nexzo_writer_quarantined_total").increment(report.quarantined);
     counter!("nexzo_writer_events_inserted_total").increment(report.events_inserted);
     counter!("nexzo_writer_events_duplicate_total").increment(report.events_duplicates);
+    counter!("nexzo_writer_rollups_upserted_total").increment(report.rollups);
     #[allow(clippy::cast_precision_loss)] // a batch's row count fits an f64 exactly
     histogram!("nexzo_writer_batch_rows")
         .record((report.inserted + report.duplicates + report.quarantined) as f64);
@@ -111,4 +112,44 @@ pub(super) fn registry_loaded(version: i64, meters: usize, sites: usize) {
 pub(super) fn registry_stale(err: &StorageError) {
     counter!("nexzo_registry_refresh_failures_total").increment(1);
     warn!(cause = %err, "meter registry refresh failed; using the last snapshot");
+}
+
+/// Meter windows were resumed from their checkpoints at start.
+pub(super) fn stream_restored(meters: usize) {
+    tracing::info!(meters, "meter windows resumed from checkpoints");
+}
+
+/// A stored checkpoint could not be resumed; the meter starts afresh and
+/// its open buckets must be recomputed from raw readings.
+pub(super) fn stream_restart_refused(meter_id: &str, cause: &str) {
+    counter!("nexzo_stream_checkpoints_refused_total").increment(1);
+    warn!(
+        meter_id,
+        cause, "meter checkpoint not resumed; its windows start afresh (run recompute over them)"
+    );
+}
+
+/// The stream took one reading.
+pub(super) fn stream_pushed(meter_id: &str, outcome: &nexzo_stream::Outcome) {
+    use nexzo_stream::Outcome;
+    let name = match outcome {
+        Outcome::Applied => "applied",
+        Outcome::Duplicate => "duplicate",
+        Outcome::Conflict { .. } => "conflict",
+        Outcome::TooLate { .. } => "too_late",
+        Outcome::RegisterOutOfRange => "out_of_range",
+    };
+    counter!("nexzo_stream_readings_total", "outcome" => name).increment(1);
+    match outcome {
+        Outcome::TooLate { watermark } => {
+            debug!(meter_id, %watermark, "reading too late for its windows; stored raw only")
+        }
+        Outcome::Conflict { kept_wh } => {
+            debug!(
+                meter_id,
+                kept_wh, "reading repeats a timestamp with another register"
+            )
+        }
+        _ => {}
+    }
 }

@@ -81,7 +81,8 @@ pub(super) async fn write_stage(
 /// `rejected_by_database` and everything else is stored. Parts commit in
 /// separate transactions; that is safe because every write is idempotent
 /// and the batch's quarantine entries and replay marks travel with exactly
-/// one part.
+/// one part. The batch's rollups and processor state travel with that part
+/// too.
 ///
 /// Known shortcoming: the split assumes the refused row is a reading or an
 /// event. Should the database refuse one of the batch's quarantine entries
@@ -158,6 +159,9 @@ fn part_of<'b>(batch: &'b Batch, range: &Range<usize>, carries_rest: bool) -> Ba
         events: &batch.events[range.start.max(r) - r..range.end.max(r) - r],
         quarantine: if carries_rest { &batch.quarantine } else { &[] },
         replayed: if carries_rest { &batch.replayed } else { &[] },
+        rollups: if carries_rest { &batch.rollups } else { &[] },
+        state: if carries_rest { &batch.state } else { &[] },
+        alerts: if carries_rest { &batch.alerts } else { &[] },
     }
 }
 

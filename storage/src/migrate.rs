@@ -24,6 +24,16 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "events_ledger_logins",
         sql: include_str!("../migrations/0002_events_ledger_logins.sql"),
     },
+    Migration {
+        version: 3,
+        name: "rollups_and_state",
+        sql: include_str!("../migrations/0003_rollups_and_state.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "alerts",
+        sql: include_str!("../migrations/0004_alerts.sql"),
+    },
 ];
 
 /// An arbitrary constant that serialises concurrent migrators (two pipeline

@@ -1,5 +1,5 @@
-//! The batch writer: readings and quarantine entries of one batch commit
-//! together, or not at all.
+//! The batch writer: readings, events, quarantine entries, the rollups and
+//! processor state they produced commit together, or not at all.
 
 use futures_util::pin_mut;
 use nexzo_schemas::{AcceptedEvent, AcceptedReading, QuarantineEntry};
@@ -7,7 +7,10 @@ use tokio_postgres::binary_copy::BinaryCopyInWriter;
 use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{Client, Transaction};
 
+use crate::alerts::{self, AlertRow};
 use crate::error::StorageError;
+use crate::rollups::{self, RollupRow};
+use crate::state::{self, StateRow};
 use crate::{events, quarantine};
 
 /// Readings go through a per-connection staging table so that one binary
@@ -54,6 +57,12 @@ pub struct BatchWrite<'a> {
     /// Quarantine entries whose readings this batch re-submits; they are
     /// marked replayed in the same transaction.
     pub replayed: &'a [i64],
+    /// Buckets the stream stage changed; at most one row per bucket.
+    pub rollups: &'a [RollupRow],
+    /// Processor state after this batch; at most one row per key.
+    pub state: &'a [StateRow],
+    /// Alerts the batch raised or updated; at most one row per alert.
+    pub alerts: &'a [AlertRow],
 }
 
 /// What a committed batch changed.
@@ -69,6 +78,10 @@ pub struct WriteReport {
     pub events_inserted: u64,
     /// Events whose id was already stored.
     pub events_duplicates: u64,
+    /// Rollup buckets inserted or updated.
+    pub rollups: u64,
+    /// Alerts new or changed.
+    pub alerts: u64,
 }
 
 impl WriteReport {
@@ -79,6 +92,8 @@ impl WriteReport {
         self.quarantined += other.quarantined;
         self.events_inserted += other.events_inserted;
         self.events_duplicates += other.events_duplicates;
+        self.rollups += other.rollups;
+        self.alerts += other.alerts;
     }
 }
 
@@ -119,6 +134,9 @@ pub async fn write_batch(
     if !batch.replayed.is_empty() {
         quarantine::mark_replayed(&tx, batch.replayed).await?;
     }
+    let rollups = rollups::upsert(&tx, batch.rollups).await?;
+    state::save(&tx, batch.state).await?;
+    let alerts = alerts::upsert(&tx, batch.alerts).await?;
     tx.commit()
         .await
         .map_err(|e| StorageError::new("committing a batch", e))?;
@@ -130,6 +148,8 @@ pub async fn write_batch(
         quarantined,
         events_inserted: events.inserted,
         events_duplicates: events.duplicates,
+        rollups,
+        alerts,
     })
 }
 

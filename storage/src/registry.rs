@@ -12,6 +12,9 @@ pub struct MeterRow {
     pub property_id: String,
     pub gateway_id: Option<String>,
     pub active: bool,
+    /// The property's IANA time zone for daily buckets; `None` means the
+    /// pipeline's default.
+    pub time_zone: Option<String>,
 }
 
 /// One registered OriginFD site.
@@ -64,7 +67,7 @@ pub async fn load(client: &mut Client) -> Result<(i64, RegistryRows), StorageErr
         .get(0);
     let rows = tx
         .query(
-            "SELECT meter_id, tenant_id, property_id, gateway_id, active FROM meters",
+            "SELECT meter_id, tenant_id, property_id, gateway_id, active, time_zone FROM meters",
             &[],
         )
         .await
@@ -88,6 +91,7 @@ pub async fn load(client: &mut Client) -> Result<(i64, RegistryRows), StorageErr
             property_id: r.get(2),
             gateway_id: r.get(3),
             active: r.get(4),
+            time_zone: r.get(5),
         })
         .collect();
     let sites = sites
@@ -110,17 +114,19 @@ pub async fn load(client: &mut Client) -> Result<(i64, RegistryRows), StorageErr
 pub async fn upsert(client: &Client, meter: &MeterRow) -> Result<(), StorageError> {
     client
         .execute(
-            "INSERT INTO meters (meter_id, tenant_id, property_id, gateway_id, active)
-             VALUES ($1, $2, $3, $4, $5)
+            "INSERT INTO meters (meter_id, tenant_id, property_id, gateway_id, active, time_zone)
+             VALUES ($1, $2, $3, $4, $5, $6)
              ON CONFLICT (meter_id) DO UPDATE SET
                  tenant_id = EXCLUDED.tenant_id, property_id = EXCLUDED.property_id,
-                 gateway_id = EXCLUDED.gateway_id, active = EXCLUDED.active",
+                 gateway_id = EXCLUDED.gateway_id, active = EXCLUDED.active,
+                 time_zone = EXCLUDED.time_zone",
             &[
                 &meter.meter_id,
                 &meter.tenant_id,
                 &meter.property_id,
                 &meter.gateway_id,
                 &meter.active,
+                &meter.time_zone,
             ],
         )
         .await

@@ -29,15 +29,21 @@
 //! validated; power, voltage and current play no part in billing and are
 //! left out.
 //!
+//! - [`recompute`]: a meter's buckets over a stretch of history rebuilt
+//!   from its stored readings, with the same code, for readings that came
+//!   too late for the live windows.
+//!
 //! What it does not do: decide when a source is caught up (the caller calls
 //! [`MeterStream::on_idle`] only then), store readings that arrive too late
 //! (it reports them as [`Outcome::TooLate`] for the caller to store raw), or
-//! recompute history from raw readings.
+//! read history (the caller fetches the readings [`recompute::rebuild`]
+//! works on).
 
 pub mod apportion;
 pub mod config;
 pub mod consumption;
 pub mod point;
+pub mod recompute;
 pub mod rollup;
 pub mod state;
 mod time;

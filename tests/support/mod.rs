@@ -105,6 +105,7 @@ impl TestDb {
                 property_id: (*property).into(),
                 gateway_id: gateway.map(Into::into),
                 active: *active,
+                time_zone: None,
             };
             registry::upsert(&client, &row)
                 .await

@@ -17,6 +17,16 @@ use serde::{Deserialize, Serialize};
 use std::ops::AddAssign;
 
 pub(crate) use buckets::{OpenBuckets, SavedBuckets};
+
+/// The local day holding the quarter-hour starting at `quarter`, as
+/// `(start, end)`.
+pub(crate) fn day_span(
+    quarter: DateTime<Utc>,
+    tz: &chrono_tz::Tz,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let span = calendar::bucket_of(BucketWidth::Day, quarter, tz);
+    (span.start, span.end)
+}
 pub use meter::{CHECKPOINT_VERSION, Checkpoint, MeterStream, Outcome, Pushed, RestoreError};
 
 /// A bucket's length.

@@ -10,6 +10,7 @@ mod checkpoint;
 mod daylight_saving;
 mod lateness;
 mod properties;
+mod recompute;
 mod registers;
 mod state;
 mod support;
