@@ -37,6 +37,10 @@ pub enum Command {
     /// Manage the OriginFD site registry (the integration allowlist).
     #[command(subcommand)]
     Sites(SitesCommand),
+    /// Run the anomaly detectors offline over a file, with the same code
+    /// and `[anomaly]` settings as the pipeline.
+    #[command(subcommand)]
+    Backtest(BacktestCommand),
     /// Rebuild rollups over a range from the stored readings, taking in
     /// readings that arrived too late for the live windows. The range is
     /// taken in whole local days (both ends move back to midnight) and must
@@ -53,6 +57,30 @@ pub enum Command {
         #[arg(long)]
         meter: Option<String>,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BacktestCommand {
+    /// Score one series of `timestamp,value` rows (consumption per
+    /// interval; RFC 3339, `YYYY-MM-DD HH:MM:SS` UTC or epoch seconds; any
+    /// regular cadence from a minute to a day). The output repeats every
+    /// row with `anomaly_score` (0 to 1) and `alert` (0 or 1).
+    Usage(BacktestFiles),
+    /// Login events, one JSON object per line, in; one JSON alert per
+    /// incident out.
+    Logins(BacktestFiles),
+    /// Ledger entries, one JSON object per line, in; one JSON alert per
+    /// incident out.
+    Billing(BacktestFiles),
+}
+
+/// A backtest's input and output files.
+#[derive(Debug, Args)]
+pub struct BacktestFiles {
+    #[arg(long)]
+    pub input: PathBuf,
+    #[arg(long)]
+    pub output: PathBuf,
 }
 
 #[derive(Debug, Subcommand)]

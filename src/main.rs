@@ -19,7 +19,7 @@ use clap::Parser;
 use nexzo_storage::registry::{MeterRow, SiteRow};
 use tokio_util::sync::CancellationToken;
 
-use cli::{Cli, Command, MetersCommand, QuarantineCommand, SitesCommand};
+use cli::{BacktestCommand, Cli, Command, MetersCommand, QuarantineCommand, SitesCommand};
 use config::Config;
 
 /// Exit status for a configuration that does not validate, distinct from a
@@ -78,6 +78,15 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 time_zone,
             };
             commands::meters::put(&config, row).await
+        }
+        Command::Backtest(BacktestCommand::Usage(files)) => {
+            commands::backtest::usage(&files.input, &files.output)
+        }
+        Command::Backtest(BacktestCommand::Logins(files)) => {
+            commands::backtest::logins(&config, &files.input, &files.output)
+        }
+        Command::Backtest(BacktestCommand::Billing(files)) => {
+            commands::backtest::billing(&config, &files.input, &files.output)
         }
         Command::Recompute { from, to, meter } => {
             commands::recompute::recompute(&config, from, to, meter.as_deref()).await

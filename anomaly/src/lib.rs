@@ -9,14 +9,26 @@
 //! checkpoint, which the caller stores and gives back on restart so that
 //! baselines stay warm.
 //!
-//! What it owns so far:
+//! What it owns:
 //!
 //! - [`alert`]: the [`Alert`] every detector raises, with a stable identity
 //!   so that one incident is one alert, updated as it goes on.
-//! - [`checkpoint`]: how detector state leaves the crate and comes back.
+//! - [`usage`]: per-meter energy usage against its own learned pattern.
+//! - [`logins`]: brute force, credential stuffing, spraying, impossible
+//!   travel, MFA fatigue and their benign look-alikes.
+//! - [`billing`]: ledger rules (approvals, chain, re-sent entries) and staff
+//!   behaviour against their own history and their peers'.
+//! - [`backtest`]: the same detectors over CSV and JSON-lines files.
+//! - [`eval`]: generated labelled data sets and the precision and recall
+//!   of each detector kind on them.
 
 pub mod alert;
+pub mod backtest;
+pub mod billing;
 pub mod checkpoint;
+pub mod eval;
+pub mod logins;
+pub mod usage;
 
 pub use alert::{Alert, AlertKind, AlertPhase, Severity, Subject};
 pub use checkpoint::{Checkpointed, RestoreError, StateEntry};

@@ -5,6 +5,8 @@
 //! Unknown keys are errors. All problems are collected and reported
 //! together, before anything starts. Secrets print masked.
 
+mod alerts;
+mod anomaly;
 mod database;
 mod load;
 mod stream;
@@ -16,6 +18,8 @@ use nexzo_ingest::webhook::WebhookConfig;
 use nexzo_ingest::{IngestRules, RecordKind};
 use serde::{Deserialize, Serialize};
 
+pub use alerts::AlertsConfig;
+pub use anomaly::AnomalyConfig;
 pub use database::DatabaseConfig;
 pub use load::load;
 pub use stream::StreamConfig;
@@ -31,6 +35,8 @@ pub struct Config {
     pub ingest: IngestConfig,
     pub writer: WriterConfig,
     pub stream: StreamConfig,
+    pub anomaly: AnomalyConfig,
+    pub alerts: AlertsConfig,
     pub runtime: RuntimeConfig,
 }
 
@@ -217,6 +223,8 @@ impl Config {
             );
         }
         problems.extend(self.stream.problems());
+        problems.extend(self.anomaly.problems());
+        problems.extend(self.alerts.problems());
         if let Some(addr) = &self.runtime.ops_listen
             && addr.parse::<std::net::SocketAddr>().is_err()
         {

@@ -13,6 +13,8 @@
 //! commits batches one after another.
 
 mod batch;
+mod detect;
+mod outbox;
 mod process;
 mod registry;
 mod rollups;

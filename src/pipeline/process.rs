@@ -10,6 +10,7 @@ use nexzo_ingest::{Envelope, IngestRules, Outcome, SharedRegistry};
 use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior, interval_at, sleep_until};
 
+use super::detect::DetectStage;
 use super::rollups::RollupStage;
 use super::{Batch, telemetry};
 
@@ -26,6 +27,7 @@ pub(super) struct Downstream {
     pub(super) batches: mpsc::Sender<Batch>,
     pub(super) registry: SharedRegistry,
     pub(super) rollups: Option<RollupStage>,
+    pub(super) detectors: Option<DetectStage>,
     /// How often quiet meters' windows may be closed by processing time.
     pub(super) idle_tick: Duration,
 }
@@ -50,6 +52,7 @@ pub(super) async fn process_stage(
         tokio::select! {
             next = envelopes.recv() => {
                 let Some(envelope) = next else { break };
+                telemetry::queue_depth("validate", envelopes.len());
                 decide(&envelope, &rules, &down.registry, &mut outcomes);
                 batch.add_message(outcomes.drain(..), envelope.ack);
                 deadline.get_or_insert_with(|| Instant::now() + limits.linger);
@@ -99,9 +102,16 @@ impl Downstream {
         if batch.is_empty() {
             return true;
         }
+        let registry = self.registry.load();
         if let Some(rollups) = &mut self.rollups {
-            rollups.apply(batch, &self.registry.load());
+            rollups.apply(batch, &registry);
         }
+        if let Some(detectors) = &mut self.detectors {
+            detectors.apply(batch, &registry);
+        }
+        batch.keep_latest();
+        let queued = self.batches.max_capacity() - self.batches.capacity();
+        telemetry::queue_depth("write", queued);
         self.batches.send(std::mem::take(batch)).await.is_ok()
     }
 
@@ -111,7 +121,13 @@ impl Downstream {
         let Some(rollups) = &mut self.rollups else {
             return true;
         };
-        let closed = rollups.on_idle(Utc::now());
+        let now = Utc::now();
+        let mut closed = rollups.on_idle(now);
+        if let Some(detectors) = &mut self.detectors {
+            detectors.apply(&mut closed, &self.registry.load());
+            detectors.idle(&mut closed, now);
+        }
+        closed.keep_latest();
         closed.is_empty() || self.batches.send(closed).await.is_ok()
     }
 }

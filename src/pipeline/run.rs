@@ -17,6 +17,8 @@ use tokio_postgres::Client;
 use tokio_util::sync::CancellationToken;
 use tracing::{info, warn};
 
+use super::detect::{self, DetectStage};
+use super::outbox::{Outbox, publish_alerts};
 use super::process::{BatchLimits, Downstream, process_stage};
 use super::registry::{load_registry, refresh_registry};
 use super::rollups::{PROCESSOR, RollupStage};
@@ -55,6 +57,7 @@ pub async fn run(
         .await
         .context("loading the meter registry")?;
     let rollups = start_rollups(&client, &config, &registry).await?;
+    let detectors = start_detectors(&client, &config).await?;
     drop(client);
     let registry = Arc::new(ArcSwap::from_pointee(registry));
 
@@ -75,6 +78,7 @@ pub async fn run(
         batches: batch_tx,
         registry,
         rollups,
+        detectors,
         idle_tick: Duration::from_millis(config.stream.idle_tick_ms),
     };
     tasks.push(tokio::spawn(process_stage(
@@ -83,7 +87,7 @@ pub async fn run(
         limits(&config),
         downstream,
     )));
-    let database = Database::new(url);
+    let database = Database::new(url.clone());
     health.register("database", database.readiness());
     tasks.push(tokio::spawn(write_stage(
         batch_rx,
@@ -91,6 +95,7 @@ pub async fn run(
         acks,
         config.writer.clone(),
     )));
+    let outbox = start_outbox(&config, &url, &shutdown)?;
     info!("pipeline running");
 
     shutdown.cancelled().await;
@@ -101,6 +106,9 @@ pub async fn run(
     )
     .await;
     refresher.abort();
+    if let Some(outbox) = outbox {
+        outbox.abort();
+    }
     Ok(())
 }
 
@@ -212,4 +220,49 @@ async fn start_rollups(
         .await
         .context("loading meter window checkpoints")?;
     Ok(Some(RollupStage::restore(&config.stream, stored, registry)))
+}
+
+/// The task producing stored alerts to Kafka, when a topic is configured.
+fn start_outbox(
+    config: &Config,
+    url: &str,
+    shutdown: &CancellationToken,
+) -> anyhow::Result<Option<JoinHandle<()>>> {
+    let Some(topic) = config.alerts.kafka_topic.clone() else {
+        return Ok(None);
+    };
+    let mut client = rdkafka::ClientConfig::new();
+    client.set("bootstrap.servers", &config.kafka.brokers);
+    for (key, value) in &config.kafka.librdkafka {
+        client.set(key, value);
+    }
+    let producer = client
+        .create()
+        .context("creating the Kafka producer for alerts")?;
+    let outbox = Outbox {
+        database_url: url.to_owned(),
+        producer,
+        topic,
+        every: Duration::from_millis(config.alerts.publish_interval_ms),
+    };
+    Ok(Some(tokio::spawn(publish_alerts(
+        outbox,
+        shutdown.child_token(),
+    ))))
+}
+
+/// The detectors with their baselines resumed; `None` when disabled.
+async fn start_detectors(client: &Client, config: &Config) -> anyhow::Result<Option<DetectStage>> {
+    if !config.anomaly.enabled {
+        return Ok(None);
+    }
+    let mut stored = Vec::new();
+    for detector in [detect::USAGE, detect::LOGINS, detect::BILLING] {
+        stored.extend(
+            state::load(client, detector)
+                .await
+                .context("loading detector baselines")?,
+        );
+    }
+    DetectStage::restore(&config.anomaly, &config.stream, stored).map(Some)
 }

@@ -153,3 +153,69 @@ pub(super) fn stream_pushed(meter_id: &str, outcome: &nexzo_stream::Outcome) {
         _ => {}
     }
 }
+
+/// Alert changes reached the alerts topic.
+pub(super) fn alerts_produced(count: usize) {
+    if count > 0 {
+        counter!("nexzo_alerts_produced_total").increment(count as u64);
+        debug!(count, "alert changes produced to Kafka");
+    }
+}
+
+/// A round of producing alerts failed; it is retried, nothing is lost.
+pub(super) fn alerts_produce_failed(err: &StorageError) {
+    counter!("nexzo_alerts_produce_failures_total").increment(1);
+    warn!(cause = %err, "producing alerts failed; retrying");
+}
+
+/// The broker did not take some alert changes; the next round retries them.
+pub(super) fn alerts_undelivered(count: usize) {
+    counter!("nexzo_alerts_produce_failures_total").increment(1);
+    warn!(
+        count,
+        "the alerts topic did not take every change; retrying"
+    );
+}
+
+/// Detector state was given back at start.
+pub(super) fn detectors_restored(keys: usize) {
+    tracing::info!(keys, "detector baselines resumed from checkpoints");
+}
+
+/// A stored detector entry could not be given back; that key starts cold.
+pub(super) fn detector_state_refused(err: &nexzo_anomaly::RestoreError) {
+    counter!("nexzo_anomaly_state_refused_total").increment(1);
+    warn!(cause = %err, "detector state not resumed; that key starts cold");
+}
+
+/// A detector opened, updated or closed an alert. Subjects can be
+/// addresses or user ids, so the log carries the alert id and kind only.
+pub(super) fn alert_raised(alert: &nexzo_anomaly::Alert) {
+    let phase = match alert.phase {
+        nexzo_anomaly::AlertPhase::Opened => "opened",
+        nexzo_anomaly::AlertPhase::Updated => "updated",
+        nexzo_anomaly::AlertPhase::Closed => "closed",
+    };
+    counter!(
+        "nexzo_anomaly_alerts_total",
+        "kind" => alert.kind.as_str(),
+        "phase" => phase
+    )
+    .increment(1);
+    if alert.phase == nexzo_anomaly::AlertPhase::Opened {
+        tracing::info!(
+            alert_id = %alert.id,
+            kind = alert.kind.as_str(),
+            severity = alert.severity.as_str(),
+            "alert opened"
+        );
+    }
+}
+
+/// How many items wait in front of a stage: messages before validation,
+/// batches before the writer. A full queue means the stage behind it is
+/// the bottleneck (usually the database).
+pub(super) fn queue_depth(stage: &'static str, items: usize) {
+    #[allow(clippy::cast_precision_loss)] // queue lengths fit an f64 exactly
+    metrics::gauge!("nexzo_pipeline_queue_depth", "stage" => stage).set(items as f64);
+}

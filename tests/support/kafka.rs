@@ -91,3 +91,33 @@ pub fn committed_and_end(group: &str, topic: &str, partitions: i32) -> Vec<(i64,
         })
         .collect()
 }
+
+/// Reads `topic` from the beginning until `until` is satisfied by what was
+/// read, or [`super::PATIENCE`] runs out; returns `(key, payload)` records.
+pub async fn consume_until(
+    topic: &str,
+    until: impl Fn(&[(String, Vec<u8>)]) -> bool,
+) -> Vec<(String, Vec<u8>)> {
+    use rdkafka::Message;
+    use rdkafka::consumer::StreamConsumer;
+
+    let consumer: StreamConsumer = ClientConfig::new()
+        .set("bootstrap.servers", brokers())
+        .set("group.id", super::unique_name("reader"))
+        .set("auto.offset.reset", "earliest")
+        .set("enable.auto.commit", "false")
+        .create()
+        .expect("consumer");
+    consumer.subscribe(&[topic]).expect("subscribe");
+    let mut records = Vec::new();
+    let deadline = tokio::time::Instant::now() + super::PATIENCE;
+    while !until(&records) {
+        let next = tokio::time::timeout_at(deadline, consumer.recv()).await;
+        let Ok(Ok(message)) = next else {
+            panic!("{topic}: gave up after {} records", records.len());
+        };
+        let key = String::from_utf8_lossy(message.key().unwrap_or_default()).into_owned();
+        records.push((key, message.payload().unwrap_or_default().to_vec()));
+    }
+    records
+}

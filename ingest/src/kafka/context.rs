@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use rdkafka::consumer::{BaseConsumer, CommitMode, Consumer, ConsumerContext, Rebalance};
-use rdkafka::{ClientContext, TopicPartitionList};
+use rdkafka::{ClientContext, Statistics, TopicPartitionList};
 use tracing::{info, warn};
 
 use super::offsets::{OffsetTracker, PartitionId};
@@ -37,7 +37,27 @@ pub(super) struct Context {
     pub(super) shared: Shared,
 }
 
-impl ClientContext for Context {}
+impl ClientContext for Context {
+    /// librdkafka's periodic statistics: each owned partition's lag behind
+    /// its end, as the `nexzo_kafka_consumer_lag_messages` gauge. Partitions
+    /// not owned (or not yet fetched) report -1 and are skipped.
+    fn stats(&self, statistics: Statistics) {
+        for (topic, detail) in &statistics.topics {
+            for (partition, p) in &detail.partitions {
+                if *partition < 0 || p.consumer_lag < 0 {
+                    continue;
+                }
+                #[allow(clippy::cast_precision_loss)] // a lag fits an f64 exactly
+                metrics::gauge!(
+                    "nexzo_kafka_consumer_lag_messages",
+                    "topic" => topic.clone(),
+                    "partition" => partition.to_string()
+                )
+                .set(p.consumer_lag as f64);
+            }
+        }
+    }
+}
 
 impl ConsumerContext for Context {
     /// Before partitions go: commit what is finished, then stop tracking them.

@@ -25,6 +25,10 @@ use crate::health::Readiness;
 /// by itself, this only keeps a persistent failure from spinning.
 const ERROR_PAUSE: Duration = Duration::from_secs(1);
 
+/// How often librdkafka reports consumer lag: often enough for a dashboard,
+/// rare enough that the JSON it parses costs nothing.
+const LAG_STATISTICS_INTERVAL_MS: &str = "5000";
+
 /// A subscribed consumer, not yet reading.
 #[allow(missing_debug_implementations)] // StreamConsumer has no Debug
 pub struct KafkaSource {
@@ -41,6 +45,8 @@ impl KafkaSource {
     /// librdkafka refused the configuration or the subscription.
     pub fn new(config: &KafkaSourceConfig) -> Result<(Self, KafkaAcker, JoinHandle<()>), String> {
         let mut client = ClientConfig::new();
+        // Lag statistics every few seconds, unless the operator chose.
+        client.set("statistics.interval.ms", LAG_STATISTICS_INTERVAL_MS);
         for (key, value) in &config.librdkafka {
             client.set(key, value);
         }

@@ -1,0 +1,5 @@
+//! Offline runs of the detectors over files.
+
+pub mod billing;
+pub mod logins;
+pub mod usage;
