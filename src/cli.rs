@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, Parser, Subcommand};
+use ipnet::IpNet;
+use nexzo_api::authz::KeyScope;
 
 /// Nexzo MyProperty telemetry pipeline: meter readings and security events
 /// in, validated rows in TimescaleDB out.
@@ -22,7 +24,15 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the pipeline until SIGTERM or Ctrl-C, then drain and exit.
-    Run,
+    Run {
+        /// Serve the query API from this process too (`[api]` settings),
+        /// for a single machine; larger deployments run `api` separately.
+        #[arg(long)]
+        api: bool,
+    },
+    /// Serve the query API alone (`[api]` settings) until SIGTERM or
+    /// Ctrl-C. It holds no state, so any number may run side by side.
+    Api,
     /// Apply pending database migrations and exit.
     Migrate,
     /// Validate the configuration, list every problem, or print the
@@ -37,6 +47,9 @@ pub enum Command {
     /// Manage the OriginFD site registry (the integration allowlist).
     #[command(subcommand)]
     Sites(SitesCommand),
+    /// Create and revoke integrators' API keys for the query API.
+    #[command(subcommand)]
+    ApiKeys(ApiKeysCommand),
     /// Run the anomaly detectors offline over a file, with the same code
     /// and `[anomaly]` settings as the pipeline.
     #[command(subcommand)]
@@ -143,6 +156,39 @@ pub enum MetersCommand {
         /// Register the meter as deactivated: its readings are refused.
         #[arg(long)]
         inactive: bool,
+        /// The unit (flat) of the property the meter serves: residents of
+        /// that unit see its usage in the portal. Without it the meter keeps
+        /// the unit it had.
+        #[arg(long)]
+        unit: Option<String>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ApiKeysCommand {
+    /// Create a key and print it once; only its hash is stored.
+    Create {
+        #[arg(long)]
+        tenant: String,
+        /// A name saying who holds the key, shown in audit trails.
+        #[arg(long)]
+        name: String,
+        /// What the key may do (repeatable): usage:read, meters:read,
+        /// alerts:read, alerts:write, quarantine:read.
+        #[arg(long = "scope", required = true, value_parser = parse_scope)]
+        scopes: Vec<KeyScope>,
+        /// Accept the key only from these networks (repeatable CIDR blocks,
+        /// such as 203.0.113.0/24). Without any, from anywhere.
+        #[arg(long = "allow-cidr")]
+        allow_cidrs: Vec<IpNet>,
+    },
+    /// Revoke a key at once: the next request that presents it is refused.
+    Revoke {
+        #[arg(long)]
+        tenant: String,
+        /// The key's id: the part between `nxk_` and the next `_`.
+        #[arg(long)]
+        id: String,
     },
 }
 
@@ -160,6 +206,13 @@ pub enum SitesCommand {
         #[arg(long)]
         inactive: bool,
     },
+}
+
+fn parse_scope(name: &str) -> Result<KeyScope, String> {
+    KeyScope::parse(name).ok_or_else(|| {
+        let known: Vec<&str> = KeyScope::ALL.iter().map(|s| s.as_str()).collect();
+        format!("{name:?} is not a scope; use one of {}", known.join(", "))
+    })
 }
 
 /// Accepts only zone names the stream stage can bucket days in, so a typo

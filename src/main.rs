@@ -11,15 +11,19 @@ mod config;
 mod logging;
 mod ops;
 mod pipeline;
+mod query_api;
 
 use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::Parser;
+use metrics_exporter_prometheus::PrometheusHandle;
 use nexzo_storage::registry::{MeterRow, SiteRow};
 use tokio_util::sync::CancellationToken;
 
-use cli::{BacktestCommand, Cli, Command, MetersCommand, QuarantineCommand, SitesCommand};
+use cli::{
+    ApiKeysCommand, BacktestCommand, Cli, Command, MetersCommand, QuarantineCommand, SitesCommand,
+};
 use config::Config;
 
 /// Exit status for a configuration that does not validate, distinct from a
@@ -49,7 +53,17 @@ fn main() -> ExitCode {
 
 async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
     match command {
-        Command::Run => run(config).await,
+        Command::Run { api } => run(config, api).await,
+        Command::Api => serve_api(config).await,
+        Command::ApiKeys(ApiKeysCommand::Create {
+            tenant,
+            name,
+            scopes,
+            allow_cidrs,
+        }) => commands::api_keys::create(&config, &tenant, &name, &scopes, &allow_cidrs).await,
+        Command::ApiKeys(ApiKeysCommand::Revoke { tenant, id }) => {
+            commands::api_keys::revoke(&config, &tenant, &id).await
+        }
         Command::Migrate => commands::migrate(&config).await,
         Command::CheckConfig => commands::print_config(&config),
         Command::Quarantine(QuarantineCommand::List { select, all }) => {
@@ -68,6 +82,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
             gateway,
             time_zone,
             inactive,
+            unit,
         }) => {
             let row = MeterRow {
                 meter_id: meter,
@@ -77,7 +92,7 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
                 active: !inactive,
                 time_zone,
             };
-            commands::meters::put(&config, row).await
+            commands::meters::put(&config, row, unit.as_deref()).await
         }
         Command::Backtest(BacktestCommand::Usage(files)) => {
             commands::backtest::usage(&files.input, &files.output)
@@ -111,7 +126,59 @@ async fn dispatch(command: Command, config: Config) -> anyhow::Result<()> {
 /// How often histogram summaries are folded for `/metrics`.
 const METRICS_UPKEEP: std::time::Duration = std::time::Duration::from_secs(5);
 
-async fn run(config: Config) -> anyhow::Result<()> {
+/// `run`: the pipeline, with the query API beside it when `with_api`.
+async fn run(config: Config, with_api: bool) -> anyhow::Result<()> {
+    let metrics = install_metrics()?;
+    let shutdown = CancellationToken::new();
+    let health = ops::Health::default();
+    if let Some(addr) = &config.runtime.ops_listen {
+        let addr: std::net::SocketAddr = addr.parse().context("runtime.ops_listen")?;
+        let (health, metrics, token) = (health.clone(), metrics.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            if let Err(err) = ops::serve(addr, health, metrics, token).await {
+                tracing::error!(cause = %err, "ops endpoint failed; no health or metrics are served");
+            }
+        });
+    }
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+
+    // The API starts once the pipeline has migrated the schema it reads;
+    // its failing to start stops the whole process, since an operator who
+    // asked for it would otherwise find the portal down with no error.
+    let (schema_ready, migrated) = tokio::sync::oneshot::channel();
+    let api = with_api.then(|| {
+        let (config, metrics, token) = (config.clone(), metrics.clone(), shutdown.clone());
+        tokio::spawn(async move {
+            if migrated.await.is_err() {
+                return Ok(()); // the pipeline stopped first and says why
+            }
+            let served = query_api::serve(&config, metrics, token.clone()).await;
+            token.cancel();
+            served
+        })
+    });
+    let pipeline = pipeline::run(config, shutdown, health, with_api.then_some(schema_ready)).await;
+    match api {
+        Some(api) => {
+            let served = api.await.context("the query API task panicked")?;
+            pipeline.and(served.context("query API"))
+        }
+        None => pipeline,
+    }
+}
+
+/// `api`: the query API alone, its metrics at its own `/metrics`, with
+/// its mass-export watch.
+async fn serve_api(config: Config) -> anyhow::Result<()> {
+    let metrics = install_metrics()?;
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    query_api::serve(&config, metrics, shutdown).await
+}
+
+/// Installs the process's Prometheus recorder and keeps its histogram
+/// summaries folded.
+fn install_metrics() -> anyhow::Result<PrometheusHandle> {
     let metrics = metrics_exporter_prometheus::PrometheusBuilder::new()
         .install_recorder()
         .context("installing the metrics recorder")?;
@@ -122,20 +189,7 @@ async fn run(config: Config) -> anyhow::Result<()> {
             upkeep.run_upkeep();
         }
     });
-
-    let shutdown = CancellationToken::new();
-    let health = ops::Health::default();
-    if let Some(addr) = &config.runtime.ops_listen {
-        let addr: std::net::SocketAddr = addr.parse().context("runtime.ops_listen")?;
-        let (health, token) = (health.clone(), shutdown.clone());
-        tokio::spawn(async move {
-            if let Err(err) = ops::serve(addr, health, metrics, token).await {
-                tracing::error!(cause = %err, "ops endpoint failed; no health or metrics are served");
-            }
-        });
-    }
-    tokio::spawn(cancel_on_signal(shutdown.clone()));
-    pipeline::run(config, shutdown, health).await
+    Ok(metrics)
 }
 
 /// Fires `shutdown` on SIGTERM or SIGINT.

@@ -18,6 +18,8 @@
 //!   travel, MFA fatigue and their benign look-alikes.
 //! - [`billing`]: ledger rules (approvals, chain, re-sent entries) and staff
 //!   behaviour against their own history and their peers'.
+//! - [`export`]: one credential of the query API reading far more than its
+//!   own history (mass export with a leaked key).
 //! - [`backtest`]: the same detectors over CSV and JSON-lines files.
 //! - [`eval`]: generated labelled data sets and the precision and recall
 //!   of each detector kind on them.
@@ -27,6 +29,7 @@ pub mod backtest;
 pub mod billing;
 pub mod checkpoint;
 pub mod eval;
+pub mod export;
 pub mod logins;
 pub mod usage;
 

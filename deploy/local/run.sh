@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on one machine: starts TimescaleDB and Mosquitto locally
 # (installing them on first use), builds the pipeline and runs it in the
-# foreground with the default configuration, which points at those services.
+# foreground with the default configuration, which points at those services,
+# with the query API in the same process on 127.0.0.1:8090.
 # Ctrl-C drains and stops it; the services keep running
 # (deploy/local/services.sh down stops them).
 #
@@ -28,5 +29,9 @@ cat >&2 <<TEXT
   mosquitto_pub -p $NEXZO_MQTT_PORT -q 1 -t meters/m-1/readings \\
     -m '{"schema_version":1,"meter_id":"m-1","ts":"$(date -u +%Y-%m-%dT%H:%M:%SZ)","energy_wh":1234}'
 Readiness and metrics: http://$NEXZO_RUNTIME__OPS_LISTEN/readyz and /metrics
+Query API: make a key with
+  $binary api-keys create --tenant t-1 --name local --scope usage:read --scope meters:read
+and call, for example,
+  curl -H "Authorization: Bearer <key>" 'http://127.0.0.1:8090/v1/properties/p-1/latest-readings'
 TEXT
-exec "$binary" "${args[@]}" run
+exec "$binary" "${args[@]}" run --api

@@ -92,7 +92,13 @@ DO \$\$ BEGIN
   IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nexzo') THEN
     CREATE ROLE nexzo LOGIN CREATEDB PASSWORD 'nexzo-local';
   END IF;
+  -- The query API's row-level-security role. The application role is a
+  -- member so that the API may run as it locally and in tests (SET ROLE).
+  IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'nexzo_api') THEN
+    CREATE ROLE nexzo_api NOLOGIN;
+  END IF;
 END \$\$;
+GRANT nexzo_api TO nexzo;
 SELECT 'CREATE DATABASE nexzo OWNER nexzo'
   WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = 'nexzo') \gexec
 \c nexzo

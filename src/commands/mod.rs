@@ -2,6 +2,7 @@
 //! point, so printing is allowed here.
 #![allow(clippy::print_stdout)]
 
+pub mod api_keys;
 pub mod backtest;
 pub mod meters;
 pub mod quarantine;

@@ -1,6 +1,7 @@
 //! `[anomaly]`: the detectors that run in the stream.
 
 use nexzo_anomaly::billing::BillingConfig;
+use nexzo_anomaly::export::ExportConfig;
 use nexzo_anomaly::logins::LoginConfig;
 use nexzo_anomaly::usage::UsageConfig;
 use serde::{Deserialize, Serialize};
@@ -20,6 +21,9 @@ pub struct AnomalyConfig {
     pub logins: LoginConfig,
     /// Ledger entries. See `nexzo_anomaly::billing::BillingConfig`.
     pub billing: BillingConfig,
+    /// Query API readers reading far more than their own history. Runs
+    /// wherever the API runs. See `nexzo_anomaly::export::ExportConfig`.
+    pub api_export: ExportConfig,
 }
 
 impl Default for AnomalyConfig {
@@ -29,6 +33,7 @@ impl Default for AnomalyConfig {
             usage: UsageConfig::default(),
             logins: LoginConfig::default(),
             billing: BillingConfig::default(),
+            api_export: ExportConfig::default(),
         }
     }
 }
@@ -48,6 +53,9 @@ impl AnomalyConfig {
         }
         if let Err(err) = self.billing.validate() {
             add("billing", err.problems);
+        }
+        if let Err(err) = self.api_export.validate() {
+            add("api_export", err.problems);
         }
         problems
     }

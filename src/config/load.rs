@@ -241,4 +241,40 @@ mod tests {
             .problems;
         assert_eq!(problems, ["writer.linger: unknown key"]);
     }
+
+    #[test]
+    fn the_api_section_is_checked_with_the_rest() {
+        let text = r#"
+            [api]
+            listen = "everywhere"
+            rate_limit_per_key_per_sec = 0
+            [[api.jwt.keys]]
+            algorithm = "HS256"
+            secret = "short"
+            [writer]
+            batch_max_rows = 0
+        "#;
+        let problems = load_text(text, &[]).unwrap_err().problems;
+        for fragment in [
+            "api.listen",
+            "api.rate_limit_per_key_per_sec",
+            "api.jwt.issuer",
+            "api.jwt.keys",
+            "writer.batch_max_rows",
+        ] {
+            assert!(
+                problems.iter().any(|p| p.starts_with(fragment)),
+                "{fragment} missing from {problems:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_api_key_is_reported_with_its_path() {
+        let problems = load_text("[api]\nlisten_addr = \"127.0.0.1:1\"\n", &[])
+            .unwrap_err()
+            .problems;
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        assert!(problems[0].contains("listen_addr"), "{problems:#?}");
+    }
 }

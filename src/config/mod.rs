@@ -22,6 +22,7 @@ pub use alerts::AlertsConfig;
 pub use anomaly::AnomalyConfig;
 pub use database::DatabaseConfig;
 pub use load::load;
+pub use nexzo_api::ApiConfig;
 pub use stream::StreamConfig;
 
 /// The whole configuration file.
@@ -37,6 +38,7 @@ pub struct Config {
     pub stream: StreamConfig,
     pub anomaly: AnomalyConfig,
     pub alerts: AlertsConfig,
+    pub api: ApiConfig,
     pub runtime: RuntimeConfig,
 }
 
@@ -225,6 +227,7 @@ impl Config {
         problems.extend(self.stream.problems());
         problems.extend(self.anomaly.problems());
         problems.extend(self.alerts.problems());
+        problems.extend(self.api.problems());
         if let Some(addr) = &self.runtime.ops_listen
             && addr.parse::<std::net::SocketAddr>().is_err()
         {

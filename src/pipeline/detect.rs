@@ -199,7 +199,8 @@ fn state_row(entry: StateEntry) -> Option<StateRow> {
     })
 }
 
-fn alert_row(alert: Alert) -> AlertRow {
+/// The stored form of an alert.
+pub(crate) fn alert_row(alert: Alert) -> AlertRow {
     let kind = alert.kind.as_str();
     let family = match kind.split('_').next() {
         Some("usage") => "usage",

@@ -23,7 +23,9 @@ mod telemetry;
 mod write;
 
 pub use batch::Batch;
+pub(crate) use detect::alert_row;
 pub(crate) use registry::load_registry;
 pub(crate) use rollups::rollup_row;
 pub use run::run;
+pub(crate) use telemetry::alert_raised;
 pub(crate) use write::{Database, write_durably};

@@ -11,7 +11,7 @@ use nexzo_ingest::mqtt::MqttSource;
 use nexzo_ingest::webhook;
 use nexzo_ingest::{Acknowledgers, Envelope};
 use nexzo_storage::{migrate, state};
-use tokio::sync::mpsc;
+use tokio::sync::{mpsc, oneshot};
 use tokio::task::JoinHandle;
 use tokio_postgres::Client;
 use tokio_util::sync::CancellationToken;
@@ -32,7 +32,9 @@ const WRITE_QUEUE_BATCHES: usize = 2;
 
 /// Runs until `shutdown` fires, then drains: the source stops taking
 /// messages, in-flight batches are written and acknowledged, and the MQTT
-/// session disconnects cleanly.
+/// session disconnects cleanly. `schema_ready`, when given, hears once the
+/// database schema is current (migrated, or assumed so when migrations
+/// do not run on start), for what else reads it in this process.
 ///
 /// # Errors
 ///
@@ -42,6 +44,7 @@ pub async fn run(
     config: Config,
     shutdown: CancellationToken,
     health: Health,
+    schema_ready: Option<oneshot::Sender<()>>,
 ) -> anyhow::Result<()> {
     let url = config.database.url.expose().to_owned();
     let Some(mut client) = connect_until_ready(&url, &config, &shutdown).await else {
@@ -52,6 +55,10 @@ pub async fn run(
             .await
             .context("applying migrations")?;
         info!(applied = applied.len(), "database migrations checked");
+    }
+    if let Some(ready) = schema_ready {
+        // Nobody waiting is fine: the co-hosted API may have stopped.
+        let _ = ready.send(());
     }
     let (version, registry) = load_registry(&mut client)
         .await

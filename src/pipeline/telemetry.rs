@@ -190,7 +190,7 @@ pub(super) fn detector_state_refused(err: &nexzo_anomaly::RestoreError) {
 
 /// A detector opened, updated or closed an alert. Subjects can be
 /// addresses or user ids, so the log carries the alert id and kind only.
-pub(super) fn alert_raised(alert: &nexzo_anomaly::Alert) {
+pub(crate) fn alert_raised(alert: &nexzo_anomaly::Alert) {
     let phase = match alert.phase {
         nexzo_anomaly::AlertPhase::Opened => "opened",
         nexzo_anomaly::AlertPhase::Updated => "updated",

@@ -12,6 +12,7 @@ mod connect;
 mod error;
 mod events;
 pub mod migrate;
+pub mod portal;
 pub mod quarantine;
 pub mod readings;
 pub mod registry;

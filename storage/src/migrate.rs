@@ -34,6 +34,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "alerts",
         sql: include_str!("../migrations/0004_alerts.sql"),
     },
+    Migration {
+        version: 5,
+        name: "portal_security",
+        sql: include_str!("../migrations/0005_portal_security.sql"),
+    },
 ];
 
 /// An arbitrary constant that serialises concurrent migrators (two pipeline

@@ -1,4 +1,4 @@
-//! A minimal HTTP/1.1 client for the webhook tests: one request per
+//! A minimal HTTP/1.1 client for the webhook and API tests: one request per
 //! connection, enough to read the status and body.
 
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -28,7 +28,16 @@ pub async fn post(port: u16, path: &str, headers: &[(&str, &str)], body: &[u8]) 
 
 /// GETs `path` and returns (status code, response body).
 pub async fn get(port: u16, path: &str) -> (u16, String) {
-    let request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+    get_with(port, path, &[]).await
+}
+
+/// GETs `path` with `headers` and returns (status code, response body).
+pub async fn get_with(port: u16, path: &str, headers: &[(&str, &str)]) -> (u16, String) {
+    let mut request = format!("GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
     exchange(port, request.as_bytes()).await
 }
 

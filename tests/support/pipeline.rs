@@ -178,9 +178,15 @@ impl Pipeline {
     /// Starts `nexzo-telemetry run` and waits until its MQTT subscription
     /// is in place, so that what the test publishes next is delivered.
     pub async fn start(settings: &Settings) -> Pipeline {
+        Pipeline::start_command(settings, &["run"]).await
+    }
+
+    /// Starts `nexzo-telemetry <args>` and waits for `settings`' ready line.
+    pub async fn start_command(settings: &Settings, args: &[&str]) -> Pipeline {
         let config = settings.write();
         let mut child = Command::new(BINARY)
-            .args(["--config", config.to_str().unwrap(), "run"])
+            .args(["--config", config.to_str().unwrap()])
+            .args(args)
             .env("NEXZO_LOG", "info,nexzo_telemetry=debug")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
