@@ -9,8 +9,8 @@ use deadpool_postgres::{
 };
 use ipnet::IpNet;
 use metrics_exporter_prometheus::PrometheusHandle;
-use nexzo_storage::portal::Scope;
-use tokio_postgres::NoTls;
+use nexzo_storage::portal::{self, Access, Scope};
+use tokio_postgres::{NoTls, Transaction};
 use tracing::warn;
 
 use crate::auth::JwtVerifier;
@@ -117,6 +117,19 @@ impl AppState {
 
     pub(crate) fn statement_timeout_ms(&self) -> u64 {
         self.inner.config.statement_timeout_ms
+    }
+
+    /// Starts a request's transaction on `client`: as the API role, in
+    /// `tenant_id`'s scope (none: no tenant's rows), with the statement
+    /// timeout.
+    pub(crate) async fn begin<'c>(
+        &self,
+        client: &'c mut tokio_postgres::Client,
+        tenant_id: Option<&str>,
+        access: Access,
+    ) -> Result<Transaction<'c>, ApiError> {
+        let timeout = self.statement_timeout_ms();
+        Ok(portal::begin(client, tenant_id, access, timeout).await?)
     }
 
     pub(crate) fn count_reads(&self, principal: &Principal, rows: usize) {

@@ -156,13 +156,7 @@ async fn authenticate(
     };
 
     let mut client = state.connection().await?;
-    let tx = portal::begin(
-        &mut client,
-        None,
-        Access::ReadOnly,
-        state.statement_timeout_ms(),
-    )
-    .await?;
+    let tx = state.begin(&mut client, None, Access::ReadOnly).await?;
     let stored = portal::api_keys::lookup(&tx, key_id).await?;
     drop(tx);
     Ok(api_key::check(stored, key_id, secret, address))

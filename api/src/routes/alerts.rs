@@ -184,14 +184,9 @@ pub async fn list(
     let scope = state.scope(&caller.principal, reach);
 
     let mut client = state.connection().await?;
-    let timeout = state.statement_timeout_ms();
-    let tx = portal::begin(
-        &mut client,
-        Some(&scope.tenant_id),
-        Access::ReadOnly,
-        timeout,
-    )
-    .await?;
+    let tx = state
+        .begin(&mut client, Some(&scope.tenant_id), Access::ReadOnly)
+        .await?;
     let mut rows = alerts::list(&tx, &scope, &filter).await?;
     drop(tx);
 
@@ -217,14 +212,9 @@ pub async fn detail(
     let scope = state.scope(&caller.principal, reach);
 
     let mut client = state.connection().await?;
-    let timeout = state.statement_timeout_ms();
-    let tx = portal::begin(
-        &mut client,
-        Some(&scope.tenant_id),
-        Access::ReadOnly,
-        timeout,
-    )
-    .await?;
+    let tx = state
+        .begin(&mut client, Some(&scope.tenant_id), Access::ReadOnly)
+        .await?;
     let found = alerts::detail(&tx, &scope, &alert_id).await?;
     drop(tx);
 
@@ -268,14 +258,9 @@ pub async fn change_status(
     };
 
     let mut client = state.connection().await?;
-    let timeout = state.statement_timeout_ms();
-    let tx = portal::begin(
-        &mut client,
-        Some(&scope.tenant_id),
-        Access::ReadWrite,
-        timeout,
-    )
-    .await?;
+    let tx = state
+        .begin(&mut client, Some(&scope.tenant_id), Access::ReadWrite)
+        .await?;
     let actor = caller.principal.actor();
     let outcome = alerts::change_status(
         &tx,

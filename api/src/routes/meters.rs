@@ -3,8 +3,8 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Utc};
+use nexzo_storage::portal::Access;
 use nexzo_storage::portal::meters::{self, LatestReading, MeterInfo, Selection};
-use nexzo_storage::portal::{self, Access};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -189,14 +189,9 @@ async fn select(
     };
 
     let mut client = state.connection().await?;
-    let timeout = state.statement_timeout_ms();
-    let tx = portal::begin(
-        &mut client,
-        Some(&scope.tenant_id),
-        Access::ReadOnly,
-        timeout,
-    )
-    .await?;
+    let tx = state
+        .begin(&mut client, Some(&scope.tenant_id), Access::ReadOnly)
+        .await?;
     let mut rows = Rows::default();
     match kind {
         Kind::Registry => rows.registry = meters::list(&tx, &scope, selection).await?,

@@ -5,8 +5,8 @@ use axum::extract::State;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use chrono::{DateTime, Utc};
+use nexzo_storage::portal::Access;
 use nexzo_storage::portal::quarantine::{self, QuarantineSummary};
-use nexzo_storage::portal::{self, Access};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -84,14 +84,9 @@ pub async fn list(
     let scope = state.scope(&caller.principal, reach);
 
     let mut client = state.connection().await?;
-    let timeout = state.statement_timeout_ms();
-    let tx = portal::begin(
-        &mut client,
-        Some(&scope.tenant_id),
-        Access::ReadOnly,
-        timeout,
-    )
-    .await?;
+    let tx = state
+        .begin(&mut client, Some(&scope.tenant_id), Access::ReadOnly)
+        .await?;
     let reason = query.reason_code.as_deref();
     let mut rows = quarantine::list(&tx, &scope, reason, before, limit + 1).await?;
     drop(tx);
@@ -123,14 +118,9 @@ pub async fn detail(
     let scope = state.scope(&caller.principal, reach);
 
     let mut client = state.connection().await?;
-    let timeout = state.statement_timeout_ms();
-    let tx = portal::begin(
-        &mut client,
-        Some(&scope.tenant_id),
-        Access::ReadOnly,
-        timeout,
-    )
-    .await?;
+    let tx = state
+        .begin(&mut client, Some(&scope.tenant_id), Access::ReadOnly)
+        .await?;
     let found = quarantine::detail(&tx, &scope, id).await?;
     drop(tx);
 

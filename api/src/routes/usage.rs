@@ -4,8 +4,8 @@
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Duration, Utc};
+use nexzo_storage::portal::Access;
 use nexzo_storage::portal::usage::{self, Subject, UsageBucket, Window};
-use nexzo_storage::portal::{self, Access};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -189,13 +189,9 @@ async fn series(
     let scope = state.scope(&caller.principal, reach);
 
     let mut client = state.connection().await?;
-    let tx = portal::begin(
-        &mut client,
-        Some(&scope.tenant_id),
-        Access::ReadOnly,
-        state.statement_timeout_ms(),
-    )
-    .await?;
+    let tx = state
+        .begin(&mut client, Some(&scope.tenant_id), Access::ReadOnly)
+        .await?;
     if !usage::visible(&tx, &scope, subject).await? {
         return Err(ApiError::NotFound);
     }
