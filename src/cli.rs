@@ -31,7 +31,8 @@ pub enum Command {
         api: bool,
     },
     /// Serve the query API alone (`[api]` settings) until SIGTERM or
-    /// Ctrl-C. It holds no state, so any number may run side by side.
+    /// Ctrl-C. Any number may run side by side; each watches the reads it
+    /// serves for mass export.
     Api,
     /// Apply pending database migrations and exit.
     Migrate,

@@ -157,7 +157,15 @@ async fn run(config: Config, with_api: bool) -> anyhow::Result<()> {
             served
         })
     });
-    let pipeline = pipeline::run(config, shutdown, health, with_api.then_some(schema_ready)).await;
+    let pipeline = pipeline::run(
+        config,
+        shutdown.clone(),
+        health,
+        with_api.then_some(schema_ready),
+    )
+    .await;
+    // A pipeline that failed after the API started takes the API down too.
+    shutdown.cancel();
     match api {
         Some(api) => {
             let served = api.await.context("the query API task panicked")?;

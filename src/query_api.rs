@@ -13,6 +13,7 @@
 //!   (`run`), whose outbox reads the alerts table.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
 use anyhow::Context;
 use chrono::Utc;
@@ -21,6 +22,8 @@ use nexzo_anomaly::Alert;
 use nexzo_anomaly::export::{Credential, ExportDetector, Reader};
 use nexzo_api::AppState;
 use nexzo_storage::alerts::{self, AlertRow};
+use nexzo_storage::{ErrorKind, StorageError};
+use tokio::time::MissedTickBehavior;
 use tokio_postgres::Client;
 use tokio_util::sync::CancellationToken;
 use tracing::warn;
@@ -29,9 +32,13 @@ use crate::config::Config;
 use crate::pipeline::{alert_raised, alert_row};
 
 /// Alerts held while the database cannot take them, at most: beyond this
-/// the excess is dropped, each with an error logged. An incident updates
+/// the oldest are dropped, each with an error logged. An incident updates
 /// one entry, so this is many incidents, not many windows.
 const MAX_PENDING_ALERTS: usize = 10_000;
+
+/// How long storing one window's alerts may take before it is given up
+/// until the next window, so a stalled database never stretches a window.
+const STORE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Serves the API until `shutdown`, with the export watch beside it when
 /// `[anomaly]` and `[anomaly.api_export]` are enabled.
@@ -48,43 +55,49 @@ pub async fn serve(
     let url = config.database.url.expose().to_owned();
     let (listener, state) = nexzo_api::prepare(config.api.clone(), &url, Some(metrics)).await?;
     let export = &config.anomaly.api_export;
-    let watch = (config.anomaly.enabled && export.enabled)
+    let detector = (config.anomaly.enabled && export.enabled)
         .then(|| ExportDetector::new(export.clone()))
         .transpose()
-        .context("anomaly.api_export")?
-        .map(|detector| {
-            tokio::spawn(watch_exports(
-                state.clone(),
-                detector,
-                url,
-                shutdown.clone(),
-            ))
-        });
-    let served = nexzo_api::serve_on(listener, state, shutdown).await;
-    if let Some(watch) = watch {
-        watch.await.ok();
+        .context("anomaly.api_export")?;
+    state.count_reads_per_reader(detector.is_some());
+
+    // The watch stops only once the server has drained, so the rows of
+    // requests finished during the drain are judged in its last window.
+    let drained = CancellationToken::new();
+    let watch =
+        detector.map(|d| tokio::spawn(watch_exports(state.clone(), d, url, drained.clone())));
+    let served = nexzo_api::serve_on(listener, state, shutdown.clone()).await;
+    shutdown.cancel();
+    drained.cancel();
+    if let Some(watch) = watch
+        && let Err(err) = watch.await
+    {
+        tracing::error!(cause = %err, "the mass-export watch panicked; its last window was not judged");
     }
     served
 }
 
 /// Every window: takes the API's read counts, runs them through the
-/// detector and stores what it raised. On shutdown the window in progress
-/// is judged too, so an export cut short by a restart is still seen.
+/// detector and stores what it raised. When `drained` fires the window in
+/// progress is judged too, so an export cut short by a restart is still
+/// seen.
 async fn watch_exports(
     state: AppState,
     mut detector: ExportDetector,
     url: String,
-    shutdown: CancellationToken,
+    drained: CancellationToken,
 ) {
     let period = detector
         .window()
         .to_std()
-        .unwrap_or(std::time::Duration::from_secs(900));
+        .unwrap_or(Duration::from_secs(900));
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    // A late tick starts the next window then: windows never run together.
+    tick.set_missed_tick_behavior(MissedTickBehavior::Delay);
     let mut store = AlertStore::new(url);
     loop {
-        let stopping = tokio::select! {
-            () = shutdown.cancelled() => true,
+        let last = tokio::select! {
+            () = drained.cancelled() => true,
             _ = tick.tick() => false,
         };
         let counts = readers(state.take_reads());
@@ -92,7 +105,8 @@ async fn watch_exports(
         raised.iter().for_each(alert_raised);
         store.keep(raised);
         store.flush().await;
-        if stopping {
+        if last {
+            store.abandon();
             return;
         }
     }
@@ -140,35 +154,63 @@ impl AlertStore {
             self.pending.insert(row.alert_id.clone(), row);
         }
         while self.pending.len() > MAX_PENDING_ALERTS {
-            if let Some((id, _)) = self.pending.pop_first() {
-                tracing::error!(alert_id = %id, "mass-export alert dropped: the database has refused alerts for too long");
+            let oldest = self
+                .pending
+                .values()
+                .min_by_key(|row| row.last_seen)
+                .map(|row| row.alert_id.clone());
+            if let Some(row) = oldest.and_then(|id| self.pending.remove(&id)) {
+                lost(&row, "the database has refused alerts for too long");
             }
         }
     }
 
-    /// Writes what is pending; on failure keeps it for the next window and
-    /// reconnects then.
+    /// Writes what is pending. A database that is away or slow keeps it for
+    /// the next window; rows it refuses are set aside with an error, since
+    /// sending them again would fail again and hold the others back.
     async fn flush(&mut self) {
         if self.pending.is_empty() {
             return;
         }
-        let client = match self.client.take() {
-            Some(client) if !client.is_closed() => client,
-            _ => match nexzo_storage::connect(&self.url).await {
-                Ok(client) => client,
-                Err(err) => {
-                    warn!(cause = %err, pending = self.pending.len(), "cannot store mass-export alerts; retrying next window");
-                    return;
-                }
-            },
-        };
         let rows: Vec<AlertRow> = self.pending.values().cloned().collect();
-        match alerts::upsert(&client, &rows).await {
-            Ok(_) => self.pending.clear(),
-            Err(err) => {
+        match tokio::time::timeout(STORE_TIMEOUT, self.write(&rows)).await {
+            Ok(Ok(())) => self.pending.clear(),
+            Ok(Err(err)) if err.kind() == ErrorKind::Rejected => {
+                for row in std::mem::take(&mut self.pending).into_values() {
+                    lost(&row, &err.cause());
+                }
+            }
+            Ok(Err(err)) => {
                 warn!(cause = %err, pending = rows.len(), "cannot store mass-export alerts; retrying next window");
             }
+            Err(_) => {
+                warn!(
+                    pending = rows.len(),
+                    "storing mass-export alerts timed out; retrying next window"
+                );
+            }
         }
-        self.client = Some(client);
     }
+
+    async fn write(&mut self, rows: &[AlertRow]) -> Result<(), StorageError> {
+        let client = match self.client.take() {
+            Some(client) if !client.is_closed() => client,
+            _ => nexzo_storage::connect(&self.url).await?,
+        };
+        alerts::upsert(&client, rows).await?;
+        self.client = Some(client);
+        Ok(())
+    }
+
+    /// At shutdown: whatever could not be stored is lost, and said so.
+    fn abandon(&mut self) {
+        for row in std::mem::take(&mut self.pending).into_values() {
+            lost(&row, "the API stopped before the database took it");
+        }
+    }
+}
+
+/// One alert that will never be stored.
+fn lost(row: &AlertRow, why: &str) {
+    tracing::error!(alert_id = %row.alert_id, kind = %row.kind, reason = why, "mass-export alert lost");
 }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use deadpool_postgres::{
@@ -44,6 +45,8 @@ struct Inner {
     jwt: JwtVerifier,
     limits: RateLimits,
     reads: ReadCounter,
+    /// Whether `reads` is kept: only when something takes it.
+    counting_reads: AtomicBool,
     trusted_proxies: Vec<IpNet>,
     metrics: Option<PrometheusHandle>,
     tenant_filter: TenantFilter,
@@ -75,12 +78,19 @@ impl AppState {
             pool,
             jwt,
             reads: ReadCounter::default(),
+            counting_reads: AtomicBool::new(false),
             metrics,
             tenant_filter,
         };
         Ok(Self {
             inner: Arc::new(inner),
         })
+    }
+
+    /// Starts or stops counting rows returned per reader. Off until turned
+    /// on: counts nobody takes would grow with every reader seen.
+    pub fn count_reads_per_reader(&self, on: bool) {
+        self.inner.counting_reads.store(on, Ordering::Relaxed);
     }
 
     /// Rows returned so far per reader, left in place.
@@ -135,6 +145,9 @@ impl AppState {
     pub(crate) fn count_reads(&self, principal: &Principal, rows: usize) {
         let rows = u64::try_from(rows).unwrap_or(u64::MAX);
         metrics::counter!("nexzo_api_rows_returned_total").increment(rows);
+        if !self.inner.counting_reads.load(Ordering::Relaxed) {
+            return;
+        }
         let reader = Reader {
             tenant_id: principal.tenant_id.clone(),
             subject: principal.subject.clone(),

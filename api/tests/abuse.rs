@@ -129,6 +129,13 @@ async fn rows_returned_are_counted_per_credential() {
     let api = TestApi::default().await;
     let admin = token("tenant-a", "admin", &[], &[]);
     let analyst = token("tenant-a", "analyst", &[], &[]);
+    api.get("/v1/alerts", Some(&analyst)).await;
+    assert!(
+        api.state.reads().is_empty(),
+        "nothing is counted until counting is asked for"
+    );
+
+    api.state.count_reads_per_reader(true);
     api.get(&format!("/v1/usage/tenant?{HOURLY_RANGE}"), Some(&admin))
         .await;
     api.get("/v1/alerts", Some(&analyst)).await;

@@ -8,9 +8,10 @@ use thiserror::Error;
 /// seen within a quarter-hour.
 const DEFAULT_WINDOW_SECS: u64 = 900;
 
-/// A week: daily and weekly export jobs stay inside a reader's own history,
-/// so their usual size is never news.
-const DEFAULT_HISTORY_DAYS: u32 = 7;
+/// Eight days: longer than the longest usual job period (a week) by a day,
+/// so a weekly export that starts late, or an hour off after a clock
+/// change, still finds last week's run in the reader's history.
+const DEFAULT_HISTORY_DAYS: u32 = 8;
 
 /// A day before a reader's own peak is trusted: a new integration's first
 /// runs are checked against `cold_max_rows` instead.
@@ -39,8 +40,9 @@ pub struct ExportConfig {
     pub enabled: bool,
     /// Length of one counting window, in seconds. Default: 900.
     pub window_secs: u64,
-    /// How far back a reader's peak window is remembered, in days.
-    /// Default: 7.
+    /// How far back a reader's peak window is remembered, in days; keep it
+    /// longer than the longest period of the readers' scheduled jobs.
+    /// Default: 8.
     pub history_days: u32,
     /// How long after its first read a reader's own peak is used, in
     /// hours. Default: 24.
@@ -49,7 +51,8 @@ pub struct ExportConfig {
     pub factor: f64,
     /// A window alerts only above this many rows. Default: 20000.
     pub min_rows: u64,
-    /// Threshold for a reader still warming up. Default: 50000.
+    /// Threshold for a reader still warming up; at least `min_rows`.
+    /// Default: 50000.
     pub cold_max_rows: u64,
 }
 
@@ -89,8 +92,11 @@ impl ExportConfig {
                 .then(|| "history_days must be between 1 and 90".to_owned()),
             (!(self.factor.is_finite() && self.factor > 1.0))
                 .then(|| "factor must be a number above 1".to_owned()),
-            (self.min_rows == 0 || self.cold_max_rows == 0)
-                .then(|| "min_rows and cold_max_rows must be positive".to_owned()),
+            (self.min_rows == 0 || self.cold_max_rows < self.min_rows).then(|| {
+                "min_rows must be positive and cold_max_rows at least min_rows".to_owned()
+            }),
+            (self.warmup_hours > self.history_days.saturating_mul(24))
+                .then(|| "warmup_hours must not exceed history_days".to_owned()),
         ];
         let problems: Vec<String> = checks.into_iter().flatten().collect();
         if problems.is_empty() {

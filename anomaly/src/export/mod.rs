@@ -10,16 +10,22 @@
 //!
 //! A window alerts when it is above `min_rows` and above `factor` times the
 //! peak, or, for a reader younger than `warmup_hours`, above
-//! `cold_max_rows`. Alerting windows are kept out of the history, so an
-//! export going on does not become its own baseline. The incident closes at
-//! the first window back under the threshold (reading nothing counts).
+//! `cold_max_rows`. Alerting windows are kept out of the history while the
+//! incident goes on, so an export going on does not become its own
+//! baseline. The incident closes at the first window back under the
+//! threshold (reading nothing counts), and its largest window then enters
+//! the history: an analyst has been told once, and a scheduled job that
+//! alerted on its first run is its own normal from the next.
 //!
 //! Known shortcomings:
 //! - An exporter ramping up slowly, each window well under `factor` times
 //!   the last, stays under the threshold; the rate limit bounds what it
 //!   can take meanwhile.
+//! - Likewise, an export that alerted once raises the reader's peak: the
+//!   same size again within `history_days` is not reported a second time.
 //! - State is in memory: after a restart every reader warms up again, so
-//!   only `cold_max_rows` guards the first `warmup_hours`.
+//!   only `cold_max_rows` guards the first `warmup_hours`, and an incident
+//!   open at the restart is never closed (it stays `opened` in the store).
 
 mod config;
 #[cfg(test)]
@@ -66,10 +72,12 @@ impl Reader {
 #[derive(Debug, Clone, Default)]
 struct History {
     first_read: Option<DateTime<Utc>>,
-    /// `(window end, rows)` of the non-empty, non-alerting windows within
-    /// `history_days`, oldest first.
+    /// `(window end, rows)` of the non-empty windows within
+    /// `history_days`, oldest first: ordinary ones, and the largest of each
+    /// closed incident.
     windows: VecDeque<(DateTime<Utc>, u64)>,
-    open: Option<Alert>,
+    /// The incident going on, and its largest window so far.
+    open: Option<(Alert, u64)>,
 }
 
 /// The detector: every reader's recent windows.
@@ -148,7 +156,7 @@ fn threshold(config: &ExportConfig, history: &History, end: DateTime<Utc>) -> (u
     let warm_since = end - TimeDelta::hours(i64::from(config.warmup_hours));
     let warm = history.first_read.is_some_and(|first| first <= warm_since);
     if !warm {
-        return (config.cold_max_rows.max(config.min_rows), None);
+        return (config.cold_max_rows, None);
     }
     let peak = history
         .windows
@@ -177,10 +185,14 @@ fn judge(
 ) -> Option<Alert> {
     let (limit, peak) = threshold(config, history, end);
     if rows <= limit {
+        let closed = history.open.take().map(|(alert, largest)| {
+            history.windows.push_back((alert.last_seen, largest));
+            alert.closed(end)
+        });
         if rows > 0 {
             history.windows.push_back((end, rows));
         }
-        return history.open.take().map(|alert| alert.closed(end));
+        return closed;
     }
     let (score, severity) = rate(rows, limit);
     let evidence = json!({
@@ -191,21 +203,24 @@ fn judge(
         "history_days": config.history_days,
         "warming_up": peak.is_none(),
     });
-    let alert = match history.open.take() {
-        Some(open) => open.updated(end, score, severity),
-        None => Alert::open(
-            AlertKind::ApiMassExport,
-            severity,
-            reader.tenant_id.clone(),
-            reader.subject(),
-            end,
-            score,
-            summary(reader, rows, limit),
-        )
-        .since(end - TimeDelta::seconds(i64::try_from(config.window_secs).unwrap_or(0))),
-    }
-    .with_evidence(evidence);
-    history.open = Some(alert.clone());
+    let (alert, largest) = match history.open.take() {
+        Some((open, largest)) => (open.updated(end, score, severity), largest.max(rows)),
+        None => (
+            Alert::open(
+                AlertKind::ApiMassExport,
+                severity,
+                reader.tenant_id.clone(),
+                reader.subject(),
+                end,
+                score,
+                summary(reader, rows, limit),
+            )
+            .since(end - TimeDelta::seconds(i64::try_from(config.window_secs).unwrap_or(0))),
+            rows,
+        ),
+    };
+    let alert = alert.with_evidence(evidence);
+    history.open = Some((alert.clone(), largest));
     Some(alert)
 }
 

@@ -124,6 +124,40 @@ fn a_nightly_job_of_its_usual_size_is_its_own_normal_but_ten_times_it_is_not() {
 }
 
 #[test]
+fn a_scheduled_job_that_alerted_on_its_first_run_is_its_own_normal_afterwards() {
+    let mut detector = detector();
+    let reader = key("t1", "big-nightly");
+    let nightly = |n: i64| if n % WINDOWS_PER_DAY == 8 { 120_000 } else { 0 };
+    let alerts = feed(&mut detector, &reader, 0..6 * WINDOWS_PER_DAY, nightly);
+    let phases: Vec<AlertPhase> = alerts.iter().map(|a| a.phase).collect();
+    assert_eq!(
+        phases,
+        [AlertPhase::Opened, AlertPhase::Closed],
+        "{alerts:#?}"
+    );
+    assert_eq!(detector.readers(), 1, "the job's reader is remembered");
+}
+
+#[test]
+fn a_weekly_job_an_hour_late_still_finds_last_weeks_run() {
+    let mut detector = detector();
+    let reader = key("t1", "weekly");
+    let first = feed(&mut detector, &reader, 0..2 * WINDOWS_PER_DAY, dashboard);
+    assert!(first.is_empty());
+    let at = 2 * WINDOWS_PER_DAY + 8;
+    let week = 7 * WINDOWS_PER_DAY;
+    let run = |late: i64| move |n: i64| if n == at + late { 60_000 } else { dashboard(n) };
+    let one = feed(&mut detector, &reader, 2 * WINDOWS_PER_DAY..at + 2, run(0));
+    assert_eq!(
+        one.len(),
+        2,
+        "the first run alerts once and closes: {one:#?}"
+    );
+    let next = feed(&mut detector, &reader, at + 2..at + week + 5, run(week + 4));
+    assert!(next.is_empty(), "{next:#?}");
+}
+
+#[test]
 fn a_new_reader_is_held_to_the_cold_limit_until_warmed_up() {
     let mut detector = detector();
     let reader = key("t1", "fresh");
@@ -198,7 +232,7 @@ fn readers_quiet_for_the_whole_history_are_forgotten() {
     let reader = key("t1", "gone");
     feed(&mut detector, &reader, 0..1, |_| 500);
     assert_eq!(detector.readers(), 1);
-    let quiet = 7 * WINDOWS_PER_DAY + 1;
+    let quiet = 8 * WINDOWS_PER_DAY + 1;
     feed(&mut detector, &reader, 1..quiet, |_| 0);
     assert_eq!(detector.readers(), 0);
 }
