@@ -21,7 +21,7 @@ use chrono_tz::Tz;
 use nexzo_anomaly::billing::BillingDetector;
 use nexzo_anomaly::logins::LoginDetector;
 use nexzo_anomaly::usage::{MeterRef, UsageDetector, UsageObservation};
-use nexzo_anomaly::{Alert, AlertPhase, Checkpointed, StateEntry};
+use nexzo_anomaly::{Alert, AlertPhase, Checkpointed, RestoreError, StateEntry};
 use nexzo_ingest::Registry;
 use nexzo_schemas::EventRecord;
 use nexzo_storage::alerts::AlertRow;
@@ -62,16 +62,21 @@ impl DetectStage {
         let count = stored.len();
         for row in stored {
             let Some(state) = row.state else { continue };
-            let entry = StateEntry {
+            let entry = serde_json::from_str(state.get()).map(|state| StateEntry {
+                detector: row.processor.to_owned(),
+                key: row.key.clone(),
+                state,
+            });
+            let restored = entry.map_err(|e| RestoreError {
                 detector: row.processor.to_owned(),
                 key: row.key,
-                state,
-            };
-            let restored = match row.processor {
+                reason: e.to_string(),
+            });
+            let restored = restored.and_then(|entry| match row.processor {
                 USAGE => stage.usage.restore(entry),
                 LOGINS => stage.logins.restore(entry),
                 _ => stage.billing.restore(entry),
-            };
+            });
             if let Err(err) = restored {
                 telemetry::detector_state_refused(&err);
             }
@@ -195,7 +200,11 @@ fn state_row(entry: StateEntry) -> Option<StateRow> {
         key: entry.key,
         tenant_id: None,
         property_id: None,
-        state: (!entry.state.is_null()).then_some(entry.state),
+        state: if entry.state.is_null() {
+            None
+        } else {
+            Some(serde_json::value::to_raw_value(&entry.state).ok()?)
+        },
     })
 }
 

@@ -87,7 +87,7 @@ impl RollupStage {
             return;
         };
         let tz = self.time_zone(registry, &row.key);
-        let resumed = serde_json::from_value::<Checkpoint>(state)
+        let resumed = serde_json::from_str::<Checkpoint>(state.get())
             .map_err(|e| e.to_string())
             .and_then(|cp| {
                 MeterStream::restore(cp, self.meter_config.clone(), tz).map_err(|e| e.to_string())
@@ -180,7 +180,7 @@ impl RollupStage {
     fn checkpoint(&self, meter_id: &str) -> Option<StateRow> {
         let stream = self.meters.get(meter_id)?;
         let owner = self.owners.get(meter_id)?;
-        let state = serde_json::to_value(stream.checkpoint()).ok()?;
+        let state = serde_json::value::to_raw_value(&stream.checkpoint()).ok()?;
         Some(StateRow {
             processor: PROCESSOR,
             key: meter_id.to_owned(),

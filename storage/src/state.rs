@@ -2,20 +2,27 @@
 //! processor and key, upserted in the transaction of the batch that
 //! changed it.
 
+use serde_json::value::RawValue;
+use tokio_postgres::types::Json;
 use tokio_postgres::{Client, GenericClient};
 
 use crate::error::StorageError;
 
 /// One key's state. A `None` state deletes the key: the processor dropped
 /// it (a meter gone, a baseline expired).
-#[derive(Debug, Clone, PartialEq)]
+///
+/// The state is JSON text, not a parsed document: a meter's checkpoint is
+/// kilobytes of small values, and a batch carries one per meter it
+/// touched, so building a `serde_json::Value` tree for each would cost the
+/// writer far more time and memory than the text it becomes anyway.
+#[derive(Debug, Clone)]
 pub struct StateRow {
     /// `stream` for meter windows; a detector's name for its baselines.
     pub processor: &'static str,
     pub key: String,
     pub tenant_id: Option<String>,
     pub property_id: Option<String>,
-    pub state: Option<serde_json::Value>,
+    pub state: Option<Box<RawValue>>,
 }
 
 const UPSERT: &str = "
@@ -42,8 +49,11 @@ pub async fn save(client: &impl GenericClient, rows: &[StateRow]) -> Result<(), 
         let keys: Vec<&str> = kept.iter().map(|r| r.key.as_str()).collect();
         let tenants: Vec<Option<&str>> = kept.iter().map(|r| r.tenant_id.as_deref()).collect();
         let properties: Vec<Option<&str>> = kept.iter().map(|r| r.property_id.as_deref()).collect();
-        let states: Vec<&serde_json::Value> =
-            kept.iter().filter_map(|r| r.state.as_ref()).collect();
+        let states: Vec<Json<&RawValue>> = kept
+            .iter()
+            .filter_map(|r| r.state.as_deref())
+            .map(Json)
+            .collect();
         client
             .execute(
                 UPSERT,
@@ -83,7 +93,7 @@ pub async fn load(client: &Client, processor: &'static str) -> Result<Vec<StateR
             key: r.get(0),
             tenant_id: r.get(1),
             property_id: r.get(2),
-            state: Some(r.get(3)),
+            state: Some(r.get::<_, Json<Box<RawValue>>>(3).0),
         })
         .collect())
 }
