@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "portal_security",
         sql: include_str!("../migrations/0005_portal_security.sql"),
     },
+    Migration {
+        version: 6,
+        name: "state_compression",
+        sql: include_str!("../migrations/0006_state_compression.sql"),
+    },
 ];
 
 /// An arbitrary constant that serialises concurrent migrators (two pipeline
