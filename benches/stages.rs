@@ -24,8 +24,9 @@ use nexzo_anomaly::billing::{BillingConfig, BillingDetector};
 use nexzo_anomaly::export::{Credential, ExportConfig, ExportDetector, Reader};
 use nexzo_anomaly::logins::{LoginConfig, LoginDetector};
 use nexzo_anomaly::usage::{MeterRef, UsageConfig, UsageDetector, UsageObservation};
+use nexzo_storage::readings::COPY_TYPES;
 use nexzo_stream::{MeterConfig, MeterStream};
-use tokio_postgres::types::{IsNull, ToSql, Type};
+use tokio_postgres::types::{IsNull, ToSql};
 
 /// Readings pushed per iteration batch: one meter's five weeks at one
 /// reading a minute is more than any batch holds, so the windows reach
@@ -174,18 +175,6 @@ struct Row {
     received_at: DateTime<Utc>,
 }
 
-const TYPES: [Type; 9] = [
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TIMESTAMPTZ,
-    Type::INT8,
-    Type::FLOAT8,
-    Type::FLOAT8,
-    Type::FLOAT8,
-    Type::TIMESTAMPTZ,
-];
-
 /// Encodes `row` as one binary COPY tuple, as `BinaryCopyInWriter` does:
 /// a field count, then each field's length and bytes.
 fn encode(row: &Row, buf: &mut BytesMut) {
@@ -201,7 +190,7 @@ fn encode(row: &Row, buf: &mut BytesMut) {
         &row.received_at,
     ];
     buf.put_i16(9);
-    for (field, ty) in fields.iter().zip(&TYPES) {
+    for (field, ty) in fields.iter().zip(COPY_TYPES) {
         let at = buf.len();
         buf.put_i32(0);
         let len = match field.to_sql_checked(ty, buf).unwrap() {

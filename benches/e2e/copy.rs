@@ -6,8 +6,9 @@ use std::pin::pin;
 use std::time::Instant;
 
 use chrono::Utc;
+use nexzo_storage::readings::COPY_TYPES;
 use tokio_postgres::binary_copy::BinaryCopyInWriter;
-use tokio_postgres::types::{ToSql, Type};
+use tokio_postgres::types::ToSql;
 
 use crate::support::TestDb;
 use crate::workload::{Clock, METERS, energy_wh};
@@ -16,18 +17,6 @@ const COPY_READINGS: &str = "
     COPY readings
         (tenant_id, property_id, meter_id, ts, energy_wh, power_w, voltage_v, current_a, received_at)
     FROM STDIN BINARY";
-
-const COLUMN_TYPES: &[Type] = &[
-    Type::TEXT,
-    Type::TEXT,
-    Type::TEXT,
-    Type::TIMESTAMPTZ,
-    Type::INT8,
-    Type::FLOAT8,
-    Type::FLOAT8,
-    Type::FLOAT8,
-    Type::TIMESTAMPTZ,
-];
 
 /// Copies readings `0..readings` into a fresh database on `server_url` in
 /// one binary COPY (one statement, one commit) and returns the rate in
@@ -40,7 +29,7 @@ pub(crate) async fn copy_ceiling(server_url: &str, clock: Clock, readings: usize
 
     let started = Instant::now();
     let sink = client.copy_in(COPY_READINGS).await.unwrap();
-    let mut writer = pin!(BinaryCopyInWriter::new(sink, COLUMN_TYPES));
+    let mut writer = pin!(BinaryCopyInWriter::new(sink, COPY_TYPES));
     for index in 0..readings {
         let (ts, energy) = (clock.ts(index), energy_wh(index));
         let row: [&(dyn ToSql + Sync); 9] = [

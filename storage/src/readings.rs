@@ -26,7 +26,10 @@ const COPY_STAGING: &str = "
         (tenant_id, property_id, meter_id, ts, energy_wh, power_w, voltage_v, current_a, received_at)
     FROM STDIN BINARY";
 
-const STAGING_TYPES: &[Type] = &[
+/// The column types of a reading's COPY row, in the order the writer
+/// sends its nine columns (tenant, property, meter, time, register, power,
+/// voltage, current, receipt time). The benchmarks copy the same row.
+pub const COPY_TYPES: &[Type] = &[
     Type::TEXT,
     Type::TEXT,
     Type::TEXT,
@@ -164,7 +167,7 @@ async fn write_readings(
         .copy_in(COPY_STAGING)
         .await
         .map_err(|e| StorageError::new("starting the readings copy", e))?;
-    let writer = BinaryCopyInWriter::new(sink, STAGING_TYPES);
+    let writer = BinaryCopyInWriter::new(sink, COPY_TYPES);
     pin_mut!(writer);
     for r in readings {
         let row: [&(dyn ToSql + Sync); 9] = [
