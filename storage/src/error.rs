@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use tokio_postgres::error::SqlState;
+
 /// Who must act on a storage error.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ErrorKind {
@@ -21,6 +23,9 @@ pub enum ErrorKind {
 #[derive(Debug)]
 pub struct StorageError {
     kind: ErrorKind,
+    /// The server refused the statement only because an earlier one in
+    /// the same transaction had failed (SQLSTATE 25P02).
+    after_failure: bool,
     doing: &'static str,
     cause: Box<dyn std::error::Error + Send + Sync>,
 }
@@ -28,13 +33,21 @@ pub struct StorageError {
 impl StorageError {
     pub(crate) fn new(doing: &'static str, err: tokio_postgres::Error) -> Self {
         let kind = classify(&err);
+        let after_failure = err
+            .as_db_error()
+            .is_some_and(|db| *db.code() == SqlState::IN_FAILED_SQL_TRANSACTION);
         // tokio-postgres prints only "db error" for server errors; the
         // server's own words are what an operator needs.
         let cause: Box<dyn std::error::Error + Send + Sync> = match err.as_db_error() {
             Some(db) => Box::new(DbMessage(describe(db))),
             None => Box::new(err),
         };
-        Self { kind, doing, cause }
+        Self {
+            kind,
+            after_failure,
+            doing,
+            cause,
+        }
     }
 
     pub(crate) fn config(
@@ -43,9 +56,18 @@ impl StorageError {
     ) -> Self {
         Self {
             kind: ErrorKind::Operator,
+            after_failure: false,
             doing,
             cause: Box::new(err),
         }
+    }
+
+    /// Of several statements sent together in one transaction, the failure
+    /// that caused the others: the first not refused merely because the
+    /// transaction had already failed.
+    pub(crate) fn first_cause(failures: Vec<StorageError>) -> Option<StorageError> {
+        let cause = failures.iter().position(|e| !e.after_failure).unwrap_or(0);
+        failures.into_iter().nth(cause)
     }
 
     pub fn kind(&self) -> ErrorKind {

@@ -131,15 +131,39 @@ pub async fn write_batch(
         .transaction()
         .await
         .map_err(|e| StorageError::new("starting a batch", e))?;
-    let inserted = write_readings(&tx, batch.readings).await?;
-    let events = events::insert(&tx, batch.events).await?;
-    let quarantined = quarantine::insert(&tx, batch.quarantine).await?;
-    if !batch.replayed.is_empty() {
-        quarantine::mark_replayed(&tx, batch.replayed).await?;
+    stage_readings(&tx, batch.readings).await?;
+    // The statements after the copy are independent of each other, so they
+    // are sent together and the connection pipelines them: one wait for
+    // the server instead of one per statement. The server runs them in the
+    // order they reach it, and after a failure the rest fail only because
+    // the transaction is aborted, so every result is awaited and the error
+    // reported is the one that names the real cause.
+    let replayed = async {
+        if batch.replayed.is_empty() {
+            return Ok(0);
+        }
+        quarantine::mark_replayed(&tx, batch.replayed).await
+    };
+    let (inserted, events, quarantined, replayed, rollups, state, alerts) = tokio::join!(
+        merge_staged(&tx, batch.readings.len()),
+        events::insert(&tx, batch.events),
+        quarantine::insert(&tx, batch.quarantine),
+        replayed,
+        rollups::upsert(&tx, batch.rollups),
+        state::save(&tx, batch.state),
+        alerts::upsert(&tx, batch.alerts),
+    );
+    let mut failures = Vec::new();
+    let inserted = settled(inserted, &mut failures);
+    let events = settled(events, &mut failures);
+    let quarantined = settled(quarantined, &mut failures);
+    settled(replayed, &mut failures);
+    let rollups = settled(rollups, &mut failures);
+    settled(state, &mut failures);
+    let alerts = settled(alerts, &mut failures);
+    if let Some(cause) = StorageError::first_cause(failures) {
+        return Err(cause);
     }
-    let rollups = rollups::upsert(&tx, batch.rollups).await?;
-    state::save(&tx, batch.state).await?;
-    let alerts = alerts::upsert(&tx, batch.alerts).await?;
     tx.commit()
         .await
         .map_err(|e| StorageError::new("committing a batch", e))?;
@@ -156,12 +180,21 @@ pub async fn write_batch(
     })
 }
 
-async fn write_readings(
+/// A pipelined statement's value, or its default with the error set aside.
+fn settled<T: Default>(result: Result<T, StorageError>, failures: &mut Vec<StorageError>) -> T {
+    result.unwrap_or_else(|err| {
+        failures.push(err);
+        T::default()
+    })
+}
+
+/// Copies the batch's readings into the session's staging table.
+async fn stage_readings(
     tx: &Transaction<'_>,
     readings: &[AcceptedReading],
-) -> Result<u64, StorageError> {
+) -> Result<(), StorageError> {
     if readings.is_empty() {
-        return Ok(0);
+        return Ok(());
     }
     let sink = tx
         .copy_in(COPY_STAGING)
@@ -191,7 +224,15 @@ async fn write_readings(
         .finish()
         .await
         .map_err(|e| StorageError::new("finishing the readings copy", e))?;
+    Ok(())
+}
 
+/// Moves the staged readings into `readings`, skipping those already
+/// stored; returns how many were new.
+async fn merge_staged(tx: &Transaction<'_>, staged: usize) -> Result<u64, StorageError> {
+    if staged == 0 {
+        return Ok(0);
+    }
     tx.execute(MERGE_STAGING, &[])
         .await
         .map_err(|e| StorageError::new("merging staged readings", e))
