@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use nexzo_ingest::kafka::FETCH_WAIT_MAX_MS;
 use rdkafka::consumer::{BaseConsumer, Consumer};
 use rdkafka::error::{KafkaError, RDKafkaErrorCode};
 use rdkafka::producer::{FutureProducer, FutureRecord};
@@ -90,6 +91,9 @@ pub(crate) fn count_records(topic: &str, partitions: i32, count: usize) -> Durat
         .set("bootstrap.servers", brokers())
         .set("group.id", unique_name("bench-ceiling"))
         .set("enable.auto.commit", "false")
+        // Fetches wait at the broker as long as the pipeline's do, so the
+        // ceiling differs from the pipeline only in what it does with records.
+        .set("fetch.wait.max.ms", FETCH_WAIT_MAX_MS)
         .create()
         .expect("a Kafka consumer");
     let mut list = TopicPartitionList::new();

@@ -29,4 +29,4 @@ mod source;
 
 pub use ack::KafkaAcker;
 pub use config::{KafkaSourceConfig, KafkaTopics};
-pub use source::KafkaSource;
+pub use source::{FETCH_WAIT_MAX_MS, KafkaSource};
