@@ -55,5 +55,6 @@ pub use point::ReadingPoint;
 pub use rollup::{BucketKey, GroupKey, GroupTotal, latest, sum_by};
 pub use state::{StreamState, UntrackedMeter};
 pub use window::{
-    BucketFlags, BucketUpdate, BucketWidth, Checkpoint, MeterStream, Outcome, Pushed, RestoreError,
+    BucketFlags, BucketUpdate, BucketWidth, CHECKPOINT_VERSION, Checkpoint, MeterStream, Outcome,
+    Pushed, RestoreError,
 };

@@ -16,7 +16,8 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::ops::AddAssign;
 
-pub(crate) use buckets::{OpenBuckets, SavedBuckets};
+pub(crate) use buckets::{Cell, OpenBuckets};
+pub(crate) use tally::Tally;
 
 /// The local day holding the quarter-hour starting at `quarter`, as
 /// `(start, end)`.

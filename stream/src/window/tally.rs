@@ -62,6 +62,44 @@ impl Neg for Tally {
 }
 
 impl Tally {
+    /// The sums in the order a checkpoint stores them.
+    pub(crate) fn to_array(self) -> [i64; 8] {
+        [
+            self.energy_wh,
+            self.intervals,
+            self.gaps,
+            self.rollovers,
+            self.resets,
+            self.implausible,
+            self.too_long,
+            self.conflicts,
+        ]
+    }
+
+    /// The sums from a checkpoint's array.
+    pub(crate) fn from_array(a: [i64; 8]) -> Self {
+        let [
+            energy_wh,
+            intervals,
+            gaps,
+            rollovers,
+            resets,
+            implausible,
+            too_long,
+            conflicts,
+        ] = a;
+        Self {
+            energy_wh,
+            intervals,
+            gaps,
+            rollovers,
+            resets,
+            implausible,
+            too_long,
+            conflicts,
+        }
+    }
+
     pub(crate) fn is_zero(&self) -> bool {
         *self == Self::default()
     }

@@ -3,7 +3,9 @@
 
 use crate::support::{BERLIN, METER, at, with_modulus};
 use chrono::{DateTime, TimeDelta, Utc};
-use nexzo_stream::{BucketUpdate, Checkpoint, MeterConfig, MeterStream, Outcome, RestoreError};
+use nexzo_stream::{
+    BucketUpdate, CHECKPOINT_VERSION, Checkpoint, MeterConfig, MeterStream, Outcome, RestoreError,
+};
 
 /// What the stream is given, in arrival order.
 #[derive(Clone, Copy)]
@@ -156,8 +158,28 @@ fn a_checkpoint_is_refused_in_another_time_zone() {
 fn a_checkpoint_of_another_layout_is_refused() {
     let meter = MeterStream::new(METER, config(), BERLIN).unwrap();
     let mut saved = serde_json::to_value(meter.checkpoint()).unwrap();
-    saved["version"] = 2.into();
+    let other = CHECKPOINT_VERSION + 1;
+    saved["version"] = other.into();
     let checkpoint: Checkpoint = serde_json::from_value(saved).unwrap();
     let err = MeterStream::restore(checkpoint, config(), BERLIN).unwrap_err();
-    assert_eq!(err, RestoreError::UnsupportedVersion { found: 2 });
+    assert_eq!(err, RestoreError::UnsupportedVersion { found: other });
+}
+
+#[test]
+fn a_checkpoint_naming_an_interval_kind_this_layout_never_writes_is_refused() {
+    let mut meter = MeterStream::new(METER, config(), BERLIN).unwrap();
+    meter.push(at("10:00"), 1_000);
+    meter.push(at("10:05"), 1_050);
+    let mut saved = serde_json::to_value(meter.checkpoint()).unwrap();
+    // An interval is [start, end, kind, Wh, gap].
+    saved["intervals"][0][2] = 9.into();
+    let checkpoint: Checkpoint = serde_json::from_value(saved).unwrap();
+    let err = MeterStream::restore(checkpoint, config(), BERLIN).unwrap_err();
+    assert_eq!(
+        err,
+        RestoreError::UnknownIntervalKind {
+            meter_id: METER.into(),
+            code: 9
+        }
+    );
 }

@@ -1,10 +1,12 @@
 //! A meter's stream state as a value the caller can persist, so that a
 //! restart or a rebalance resumes exactly where the stream stopped.
 
+use std::collections::BTreeMap;
+
 use super::MeterStream;
 use crate::config::{ConfigError, MeterConfig};
-use crate::consumption::{Interval, Sample};
-use crate::window::{OpenBuckets, SavedBuckets};
+use crate::consumption::{Consumption, Interval};
+use crate::window::{BucketWidth, Cell, OpenBuckets, Tally};
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
@@ -12,8 +14,10 @@ use thiserror::Error;
 
 /// The layout written by this build. A checkpoint of another layout is
 /// refused rather than guessed at: the meter is then rebuilt from raw
-/// readings.
-pub const CHECKPOINT_VERSION: u32 = 1;
+/// readings. Layout 2 stores readings, intervals and buckets as arrays
+/// rather than objects with named fields: a checkpoint is rewritten with
+/// every batch that touches its meter, and the names were half its size.
+pub const CHECKPOINT_VERSION: u32 = 2;
 
 /// Everything one meter's stream holds: its recent readings and the
 /// intervals between them, its watermark and its open buckets. Serialise it
@@ -27,10 +31,65 @@ pub struct Checkpoint {
     version: u32,
     meter_id: String,
     time_zone: String,
-    readings: Vec<Sample>,
-    intervals: Vec<Interval>,
+    readings: Vec<SavedSample>,
+    intervals: Vec<SavedInterval>,
     watermark: Option<DateTime<Utc>>,
-    buckets: SavedBuckets,
+    buckets: Vec<SavedBucket>,
+}
+
+/// A reading: `[time, register Wh]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct SavedSample(DateTime<Utc>, i64);
+
+/// An interval: `[start, end, what the register did, its Wh, gap]`, the
+/// register's doing coded as in [`consumption_code`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct SavedInterval(DateTime<Utc>, DateTime<Utc>, u8, i64, bool);
+
+/// An open bucket: `[width, start, end, sums]`, the sums in the order of
+/// `Tally::to_array`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+struct SavedBucket(BucketWidth, DateTime<Utc>, DateTime<Utc>, [i64; 8]);
+
+/// The code and Wh of what the register did over an interval.
+fn consumption_code(consumption: Consumption) -> (u8, i64) {
+    match consumption {
+        Consumption::Measured(wh) => (0, wh),
+        Consumption::Wrapped(wh) => (1, wh),
+        Consumption::Reset => (2, 0),
+        Consumption::Implausible(wh) => (3, wh),
+        Consumption::TooLong(wh) => (4, wh),
+    }
+}
+
+fn consumption_of(code: u8, wh: i64) -> Option<Consumption> {
+    Some(match code {
+        0 => Consumption::Measured(wh),
+        1 => Consumption::Wrapped(wh),
+        2 => Consumption::Reset,
+        3 => Consumption::Implausible(wh),
+        4 => Consumption::TooLong(wh),
+        _ => return None,
+    })
+}
+
+impl From<&Interval> for SavedInterval {
+    fn from(i: &Interval) -> Self {
+        let (code, wh) = consumption_code(i.consumption);
+        Self(i.start, i.end, code, wh, i.gap)
+    }
+}
+
+impl SavedInterval {
+    fn load(self) -> Option<Interval> {
+        let Self(start, end, code, wh, gap) = self;
+        Some(Interval {
+            start,
+            end,
+            consumption: consumption_of(code, wh)?,
+            gap,
+        })
+    }
 }
 
 impl Checkpoint {
@@ -53,6 +112,15 @@ pub enum RestoreError {
     UnsupportedVersion {
         /// The layout found.
         found: u32,
+    },
+    /// An interval's record of what the register did is not one this
+    /// layout writes: the checkpoint was altered or damaged.
+    #[error("meter {meter_id}'s checkpoint holds an interval of unknown kind {code}")]
+    UnknownIntervalKind {
+        /// The meter.
+        meter_id: String,
+        /// The code found.
+        code: u8,
     },
     /// The property's time zone changed since: the open day buckets were cut
     /// at the old zone's midnights and cannot be continued in the new one.
@@ -78,10 +146,21 @@ impl MeterStream {
             version: CHECKPOINT_VERSION,
             meter_id: self.meter_id.clone(),
             time_zone: self.tz.name().to_owned(),
-            readings: self.readings.iter().map(super::sample).collect(),
-            intervals: self.intervals.values().copied().collect(),
+            readings: self
+                .readings
+                .iter()
+                .map(|(&ts, &wh)| SavedSample(ts, wh))
+                .collect(),
+            intervals: self.intervals.values().map(SavedInterval::from).collect(),
             watermark: self.watermark,
-            buckets: self.buckets.save(),
+            buckets: self
+                .buckets
+                .save()
+                .into_iter()
+                .map(|(width, start, cell)| {
+                    SavedBucket(width, start, cell.end, cell.tally.to_array())
+                })
+                .collect(),
         }
     }
 
@@ -110,19 +189,33 @@ impl MeterStream {
                 given: tz.name().to_owned(),
             });
         }
+        let mut intervals = BTreeMap::new();
+        for saved in checkpoint.intervals {
+            let interval = saved.load().ok_or(RestoreError::UnknownIntervalKind {
+                meter_id: checkpoint.meter_id.clone(),
+                code: saved.2,
+            })?;
+            intervals.insert(interval.start, interval);
+        }
         let mut stream = Self::new(checkpoint.meter_id, config, tz)?;
         stream.readings = checkpoint
             .readings
             .iter()
-            .map(|s| (s.ts, s.energy_wh))
+            .map(|&SavedSample(ts, wh)| (ts, wh))
             .collect();
-        stream.intervals = checkpoint
-            .intervals
-            .into_iter()
-            .map(|i| (i.start, i))
-            .collect();
+        stream.intervals = intervals;
         stream.watermark = checkpoint.watermark;
-        stream.buckets = OpenBuckets::load(checkpoint.buckets);
+        let buckets = checkpoint
+            .buckets
+            .into_iter()
+            .map(|SavedBucket(width, start, end, sums)| {
+                let cell = Cell {
+                    end,
+                    tally: Tally::from_array(sums),
+                };
+                (width, start, cell)
+            });
+        stream.buckets = OpenBuckets::load(buckets.collect());
         Ok(stream)
     }
 }
