@@ -1,5 +1,5 @@
 -- Checkpoints are rewritten with every batch that touches their key (a
--- meter's windows are about 16 KB of JSON), so compressing them is on the
+-- meter's windows are several KB of JSON), so compressing them is on the
 -- writer's path: lz4 takes about a third of the time of the default pglz
 -- for the same documents. A server built without lz4 keeps pglz.
 DO $$
