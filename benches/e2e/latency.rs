@@ -23,7 +23,7 @@ use crate::workload::Clock;
 
 /// How often the table is asked for its newest reading. Each poll is an
 /// index-only lookup of the newest chunk; 2 ms keeps the resolution well
-/// below a writer batch's linger (50 ms) at the cost of ~500 queries/s.
+/// below a writer batch's linger (20 ms) at the cost of ~500 queries/s.
 const POLL_INTERVAL: Duration = Duration::from_millis(2);
 
 /// Largest latency the histogram holds, in microseconds (one hour): far

@@ -9,7 +9,7 @@
 //! ```
 //!
 //! Runs, each on a fresh database, pipeline process and topic, with the
-//! pipeline's production defaults (writer linger 50 ms, batches up to 5000
+//! pipeline's production defaults (writer linger 20 ms, batches up to 5000
 //! rows, acknowledgements only after the commit):
 //!
 //! 1. the database ceiling: one binary COPY of the N rows into `readings`;

