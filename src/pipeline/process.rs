@@ -1,9 +1,12 @@
 //! The validating stage: decides on each message, gathers the outcomes
 //! into batches by size and by linger time, and runs each batch through the
 //! stream stage before handing it to the writer. A batch past its linger
-//! keeps growing while another waits for the writer, so a busy writer
-//! gets fewer, larger batches rather than a queue of small ones.
+//! keeps growing while the writer is busy, so a busy writer gets fewer,
+//! larger batches rather than a queue of small ones, and an idle one gets
+//! each batch after the linger.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::Utc;
@@ -17,9 +20,29 @@ use super::rollups::RollupStage;
 use super::{Batch, telemetry};
 
 /// How often a batch past its linger looks again whether the writer has
-/// taken the batch ahead of it: short beside a commit (tens of ms), so the
-/// batch leaves soon after the writer is free.
-const WAITING_RECHECK: Duration = Duration::from_millis(2);
+/// finished: short beside a commit (tens of ms), so the batch leaves soon
+/// after the writer is free.
+const BUSY_RECHECK: Duration = Duration::from_millis(2);
+
+/// Batches handed to the writer and not yet committed, shared by the stage
+/// that sends them and the writer that finishes them.
+#[derive(Debug, Clone, Default)]
+pub(super) struct InFlight(Arc<AtomicUsize>);
+
+impl InFlight {
+    fn sent(&self) {
+        self.0.fetch_add(1, Ordering::AcqRel);
+    }
+
+    /// The writer finished one batch (committed and acknowledged it).
+    pub(super) fn done(&self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+
+    fn any(&self) -> bool {
+        self.0.load(Ordering::Acquire) > 0
+    }
+}
 
 /// How the stage cuts batches.
 #[derive(Debug, Clone, Copy)]
@@ -37,6 +60,8 @@ pub(super) struct Downstream {
     pub(super) detectors: Option<DetectStage>,
     /// How often quiet meters' windows may be closed by processing time.
     pub(super) idle_tick: Duration,
+    /// Batches the writer has not finished yet.
+    pub(super) in_flight: InFlight,
 }
 
 /// Runs until the source closes its channel, then hands on the last batch.
@@ -69,11 +94,11 @@ pub(super) async fn process_stage(
                 }
             }
             () = sleep_until(deadline.unwrap_or_else(Instant::now)), if deadline.is_some() => {
-                // A batch already waiting for the writer would make this one
-                // wait behind it anyway; growing it meanwhile costs no
-                // latency and spares a commit.
-                if down.writer_has_waiting() {
-                    deadline = Some(Instant::now() + WAITING_RECHECK);
+                // While the writer is busy this batch would only wait for
+                // it; growing it meanwhile costs no latency and spares a
+                // commit.
+                if down.in_flight.any() {
+                    deadline = Some(Instant::now() + BUSY_RECHECK);
                     continue;
                 }
                 if !down.hand_on(&mut batch).await { return; }
@@ -126,12 +151,13 @@ impl Downstream {
         batch.keep_latest();
         let queued = self.batches.max_capacity() - self.batches.capacity();
         telemetry::queue_depth("write", queued);
-        self.batches.send(std::mem::take(batch)).await.is_ok()
+        self.send(std::mem::take(batch)).await
     }
 
-    /// Whether a batch is queued for the writer and not yet taken.
-    fn writer_has_waiting(&self) -> bool {
-        self.batches.capacity() < self.batches.max_capacity()
+    /// Sends a batch to the writer; false when the writer is gone.
+    async fn send(&mut self, batch: Batch) -> bool {
+        self.in_flight.sent();
+        self.batches.send(batch).await.is_ok()
     }
 
     /// Sends the buckets that processing time closed; false when the
@@ -147,6 +173,6 @@ impl Downstream {
             detectors.idle(&mut closed, now);
         }
         closed.keep_latest();
-        closed.is_empty() || self.batches.send(closed).await.is_ok()
+        closed.is_empty() || self.send(closed).await
     }
 }

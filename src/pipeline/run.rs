@@ -19,7 +19,7 @@ use tracing::{info, warn};
 
 use super::detect::{self, DetectStage};
 use super::outbox::{Outbox, publish_alerts};
-use super::process::{BatchLimits, Downstream, process_stage};
+use super::process::{BatchLimits, Downstream, InFlight, process_stage};
 use super::registry::{load_registry, refresh_registry};
 use super::rollups::{PROCESSOR, RollupStage};
 use super::write::{Database, retry_delays, write_stage};
@@ -87,7 +87,9 @@ pub async fn run(
         rollups,
         detectors,
         idle_tick: Duration::from_millis(config.stream.idle_tick_ms),
+        in_flight: InFlight::default(),
     };
+    let in_flight = downstream.in_flight.clone();
     tasks.push(tokio::spawn(process_stage(
         envelope_rx,
         config.ingest_rules(),
@@ -101,6 +103,7 @@ pub async fn run(
         database,
         acks,
         config.writer.clone(),
+        in_flight,
     )));
     let outbox = start_outbox(&config, &url, &shutdown)?;
     info!("pipeline running");

@@ -13,6 +13,7 @@ use tokio::sync::mpsc;
 use tokio_postgres::Client;
 
 use super::Batch;
+use super::process::InFlight;
 use super::telemetry;
 use crate::config::WriterConfig;
 
@@ -57,12 +58,14 @@ impl Database {
     }
 }
 
-/// Writes each batch durably, then acknowledges its messages.
+/// Writes each batch durably, then acknowledges its messages and tells
+/// `in_flight` it is done.
 pub(super) async fn write_stage(
     mut batches: mpsc::Receiver<Batch>,
     mut db: Database,
     acks: Acknowledgers,
     config: WriterConfig,
+    in_flight: InFlight,
 ) {
     while let Some(batch) = batches.recv().await {
         let started = Instant::now();
@@ -70,6 +73,7 @@ pub(super) async fn write_stage(
         telemetry::committed(&report, started.elapsed());
         telemetry::acknowledged(batch.acks.len());
         acks.acknowledge(batch.acks);
+        in_flight.done();
     }
 }
 
