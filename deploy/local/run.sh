@@ -15,6 +15,8 @@ cd "$root"
 
 "$here/timescaledb.sh" start main
 "$here/mosquitto.sh" start
+# The first reading below is published with mosquitto_pub.
+need_command mosquitto_pub mosquitto-clients
 cargo build --release --locked --bin nexzo-telemetry
 
 binary="${CARGO_TARGET_DIR:-$root/target}/release/nexzo-telemetry"
