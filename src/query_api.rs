@@ -45,7 +45,7 @@ const STORE_TIMEOUT: Duration = Duration::from_secs(10);
 ///
 /// # Errors
 ///
-/// The API could not start (see [`nexzo_api::serve`]) or stopped with an
+/// The API could not start (see [`nexzo_api::prepare`]) or stopped with an
 /// error.
 pub async fn serve(
     config: &Config,

@@ -29,5 +29,5 @@ mod state;
 pub use auth::api_key::{CreateKeyError, create_api_key};
 pub use config::ApiConfig;
 pub use routes::router;
-pub use server::{prepare, serve, serve_on, serve_with_metrics};
+pub use server::{prepare, serve_on};
 pub use state::{AppState, TenantFilter, connection_pool};

@@ -14,53 +14,15 @@ use crate::config::ApiConfig;
 use crate::routes::router;
 use crate::state::{AppState, TenantFilter, connection_pool};
 
-/// Serves the API on `config.listen` until `shutdown`, with the process's
-/// Prometheus exporter (if any) behind `/metrics`.
+/// Binds `config.listen`, opens the pool and checks the database, and
+/// returns the listener and the handlers' state, with the process's
+/// Prometheus exporter (if any) behind `/metrics`. The caller keeps a clone
+/// of the state (for its read counts) and hands both to [`serve_on`].
 ///
 /// # Errors
 ///
 /// The configuration has problems, the database cannot be reached or its
 /// `nexzo_api` role cannot be used, or the address cannot be bound.
-///
-/// # Cancel safety
-///
-/// Dropping the future drops in-flight requests; cancel `shutdown` to let
-/// them finish.
-pub async fn serve(
-    config: ApiConfig,
-    database_url: &str,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    serve_with_metrics(config, database_url, None, shutdown).await
-}
-
-/// As [`serve`], rendering `metrics` at `/metrics`.
-///
-/// # Errors
-///
-/// As [`serve`].
-///
-/// # Cancel safety
-///
-/// As [`serve`].
-pub async fn serve_with_metrics(
-    config: ApiConfig,
-    database_url: &str,
-    metrics: Option<PrometheusHandle>,
-    shutdown: CancellationToken,
-) -> anyhow::Result<()> {
-    let (listener, state) = prepare(config, database_url, metrics).await?;
-    serve_on(listener, state, shutdown).await
-}
-
-/// Everything [`serve_with_metrics`] does before it serves: binds
-/// `config.listen`, opens the pool and checks the database, so a caller
-/// can hold the state (for its read counts) before handing both to
-/// [`serve_on`].
-///
-/// # Errors
-///
-/// As [`serve`].
 pub async fn prepare(
     config: ApiConfig,
     database_url: &str,
@@ -84,7 +46,8 @@ pub async fn prepare(
 ///
 /// # Cancel safety
 ///
-/// As [`serve`].
+/// Dropping the future drops in-flight requests; cancel `shutdown` to let
+/// them finish.
 pub async fn serve_on(
     listener: TcpListener,
     state: AppState,
